@@ -1,0 +1,22 @@
+/** One figure printed by `npm run bench`: a median in ms, optionally against a named baseline. */
+export interface BenchResult {
+  name: string;
+  unit: 'ms';
+  median: number;
+  baseline?: { name: string; median: number };
+  /** The goal in words, e.g. "≤ 1.2× the bare parse" or "≤ 10 ms". */
+  goal?: string;
+}
+
+/** Runs `fn` `warmup` times, then `runs` times, and returns the median wall time in ms. */
+export async function medianMs(fn: () => unknown, runs = 7, warmup = 2): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}

@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { desiredTable } from '../core/clusterFile/desiredTable';
+import { validateClusterFile } from '../core/clusterFile/validate';
+import { formatDiagnostic, hasErrors } from '../core/diagnostics';
+import { classifyFile } from '../core/fileKinds';
+import { parseRules } from '../core/ipvs/rulesParser';
+import { renderRules } from '../core/ipvs/rulesRenderer';
+import { UsageError } from './cliIo';
+import type { CliCommand, CliIo } from './cliIo';
+
+const USAGE = `Usage: lvsctl render FILE [--cluster NAME]
+
+Prints the IPVS table a cluster's directors must hold, exactly as \`ipvsadm -S -n\` prints it
+(the input \`ipvsadm -R\` reads). FILE may also be an ipvsadm rules file: it is printed in canonical
+form (sorted and spelled as ipvsadm-save does). Exits 1 if FILE has errors (printed on stderr).
+
+Options:
+  --cluster NAME   the cluster to render (needed when FILE defines more than one)`;
+
+export const renderCommand: CliCommand = {
+  name: 'render',
+  summary: "print a cluster's desired IPVS table in ipvsadm-save -n format",
+  usage: USAGE,
+  async run(args: string[], io: CliIo): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({ args, allowPositionals: true, options: { cluster: { type: 'string' } } });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (positionals.length !== 1) throw new UsageError('exactly one FILE is needed');
+    const file = positionals[0];
+    let text: string;
+    try {
+      text = await readFile(resolve(io.cwd ?? process.cwd(), file), 'utf8');
+    } catch (err) {
+      io.stderr.write(`lvsctl render: ${file}: ${(err as Error).message}\n`);
+      return 2;
+    }
+
+    if (classifyFile(file) === 'rules') {
+      const result = parseRules(text);
+      for (const d of result.diagnostics) io.stderr.write(`${formatDiagnostic(file, d)}\n`);
+      if (hasErrors(result.diagnostics)) return 1;
+      io.stdout.write(renderRules(result.table));
+      return 0;
+    }
+
+    const { model, diagnostics } = validateClusterFile(text);
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      for (const d of errors) io.stderr.write(`${formatDiagnostic(file, d)}\n`);
+      io.stderr.write(`lvsctl render: ${file} has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing rendered\n`);
+      return 1;
+    }
+    const names = model.clusters.map((c) => c.name);
+    let name = values.cluster;
+    if (name === undefined) {
+      if (names.length !== 1) {
+        throw new UsageError(
+          names.length === 0 ? `${file} defines no cluster` : `${file} defines ${names.length} clusters (${names.join(', ')}); choose one with --cluster`,
+        );
+      }
+      name = names[0];
+    } else if (!names.includes(name)) {
+      io.stderr.write(`lvsctl render: no cluster '${name}' in ${file} (it has: ${names.join(', ') || 'none'})\n`);
+      return 2;
+    }
+    io.stdout.write(renderRules(desiredTable(model, name)));
+    return 0;
+  },
+};

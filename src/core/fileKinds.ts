@@ -1,0 +1,26 @@
+/**
+ * Tells cluster files and ipvsadm rules files apart by name — the CLI and the editor use the same rules.
+ *   cluster file: lvs.yaml, *.lvs.yaml, *.lvs.yml
+ *   ipvsadm rules: ipvsadm.rules, ipvsadm.rules.*, *.ipvsadm, ipvsadm-save*, a file named `ipvsadm`
+ *                  (as /etc/sysconfig/ipvsadm), *.rules inside an `ipvsadm` folder
+ */
+
+export type FileKind = 'cluster' | 'rules';
+
+export function classifyFile(path: string): FileKind | undefined {
+  const normalized = path.replace(/\\/g, '/');
+  const base = normalized.slice(normalized.lastIndexOf('/') + 1).toLowerCase();
+  if (base === 'lvs.yaml' || base === 'lvs.yml' || base.endsWith('.lvs.yaml') || base.endsWith('.lvs.yml')) {
+    return 'cluster';
+  }
+  if (
+    base === 'ipvsadm' ||
+    base === 'ipvsadm.rules' ||
+    base.startsWith('ipvsadm.rules.') ||
+    base.endsWith('.ipvsadm') ||
+    base.startsWith('ipvsadm-save')
+  ) {
+    return 'rules';
+  }
+  return undefined;
+}
