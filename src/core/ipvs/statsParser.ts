@@ -1,0 +1,225 @@
+/**
+ * Parses `ipvsadm -Ln --stats [--exact]` and `ipvsadm -Ln --rate [--exact]` in one pass over the
+ * characters (no regex per field). Without `--exact` ipvsadm abbreviates large counters
+ * (print_largenum): below 10^8 exact, then `123K` (÷10^3, below 10^9), `123M` (÷10^6, below 10^11),
+ * `123G` (÷10^9, below 10^14), `123T` (÷10^12); such values come back multiplied out, with the row
+ * flagged `approximate` (the true value lies in [n·unit, (n+1)·unit)). Counters are JavaScript numbers:
+ * exact up to 2^53.
+ */
+
+import type { Diagnostic } from '../diagnostics';
+import type { RealServerRef } from './ipvsCommand';
+import { parseListedEndpoint } from './listingAddress';
+import type { Protocol, ServiceKey } from './types';
+
+export interface StatsCounters {
+  conns: number;
+  inPkts: number;
+  outPkts: number;
+  inBytes: number;
+  outBytes: number;
+}
+
+export interface RateCounters {
+  cps: number;
+  inPps: number;
+  outPps: number;
+  inBps: number;
+  outBps: number;
+}
+
+export interface StatsRow<C> {
+  counters: C;
+  /** Some value was abbreviated with K/M/G/T. */
+  approximate: boolean;
+}
+
+export interface StatsService<C> extends StatsRow<C> {
+  key: ServiceKey;
+  realServers: (StatsRow<C> & RealServerRef)[];
+}
+
+export interface StatsListing<C> {
+  kind: 'stats' | 'rate';
+  version?: string;
+  size?: number;
+  services: StatsService<C>[];
+  diagnostics: Diagnostic[];
+}
+
+const PROTO: Readonly<Record<string, Protocol>> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** A fast path for the common `a.b.c.d:port` (ipvsadm prints canonical addresses); else undefined. */
+function fastIPv4Endpoint(text: string, s: number, e: number): RealServerRef | undefined {
+  let octets = 0;
+  let value = -1;
+  let digits = 0;
+  let i = s;
+  for (; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (isDigit(c)) {
+      if (digits > 0 && value === 0) return undefined; // leading zero
+      value = (value < 0 ? 0 : value) * 10 + (c - 48);
+      if (++digits > 3 || value > 255) return undefined;
+    } else if (c === 46 /* . */ || c === 58 /* : */) {
+      if (digits === 0) return undefined;
+      octets++;
+      value = -1;
+      digits = 0;
+      if (c === 58) break;
+    } else {
+      return undefined;
+    }
+  }
+  if (octets !== 4 || i >= e) return undefined;
+  let port = 0;
+  if (i + 1 >= e || e - i - 1 > 5) return undefined;
+  for (let j = i + 1; j < e; j++) {
+    const c = text.charCodeAt(j);
+    if (!isDigit(c)) return undefined;
+    port = port * 10 + (c - 48);
+  }
+  if (port > 65535) return undefined;
+  return { address: text.slice(s, i), port, family: 'inet' };
+}
+
+type Make<C> = (a: number, b: number, c: number, d: number, e: number) => C;
+
+const makeStats: Make<StatsCounters> = (conns, inPkts, outPkts, inBytes, outBytes) => ({ conns, inPkts, outPkts, inBytes, outBytes });
+const makeRate: Make<RateCounters> = (cps, inPps, outPps, inBps, outBps) => ({ cps, inPps, outPps, inBps, outBps });
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsListing<C> {
+  const out: StatsListing<C> = { kind, services: [], diagnostics: [] };
+  const n = text.length;
+  const v = [0, 0, 0, 0, 0];
+  let lineNo = -1;
+  let pos = 0;
+  let current: StatsService<C> | undefined;
+  let protocol: Protocol = 'tcp';
+  const bad = (len: number, message: string, severity: Diagnostic['severity'] = 'error'): void => {
+    out.diagnostics.push({ range: { start: { line: lineNo, character: 0 }, end: { line: lineNo, character: len } }, severity, code: 'IPVSSTATS', message });
+  };
+  while (pos < n) {
+    lineNo++;
+    let end = text.indexOf('\n', pos);
+    if (end === -1) end = n;
+    const start = pos;
+    pos = end + 1;
+    let e = end;
+    if (e > start && text.charCodeAt(e - 1) === 13) e--;
+    if (e === start) continue;
+    const c0 = text.charCodeAt(start);
+    let i = start;
+    let isServer = false;
+    let key: ServiceKey | undefined;
+    let ref: RealServerRef | undefined;
+    if (c0 === 32) {
+      // "  -> addr:port  counters" or the "  -> RemoteAddress:Port" header
+      while (i < e && isBlank(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) !== 45 || text.charCodeAt(i + 1) !== 62) { bad(e - start, 'Unrecognised line.'); continue; }
+      i += 2;
+      while (i < e && isBlank(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) === 82 /* R */ && text.startsWith('RemoteAddress', i)) continue;
+      if (!current) { bad(e - start, 'Real server line before any service.'); continue; }
+      isServer = true;
+    } else if (c0 === 73 /* I */ && text.startsWith('IP Virtual Server version ', start)) {
+      const m = /version (\S+) \(size=(\d+)\)/.exec(text.slice(start, e));
+      if (m) { out.version = m[1]; out.size = Number(m[2]); }
+      continue;
+    } else if (c0 === 80 /* P */ && text.startsWith('Prot ', start)) {
+      continue;
+    } else {
+      // service line: protocol name
+      const p0 = i;
+      while (i < e && !isBlank(text.charCodeAt(i))) i++;
+      const proto = text.slice(p0, i);
+      while (i < e && isBlank(text.charCodeAt(i))) i++;
+      if (proto === 'FWM') {
+        let mark = 0;
+        const m0 = i;
+        while (i < e && isDigit(text.charCodeAt(i))) mark = mark * 10 + (text.charCodeAt(i++) - 48);
+        if (i === m0) { bad(e - start, 'Missing firewall mark.'); continue; }
+        let j = i;
+        while (j < e && isBlank(text.charCodeAt(j))) j++;
+        let family: 'inet' | 'inet6' = 'inet';
+        if (text.startsWith('IPv6', j) && (j + 4 === e || isBlank(text.charCodeAt(j + 4)))) { family = 'inet6'; i = j + 4; }
+        key = { kind: 'fwmark', fwmark: mark, family };
+        protocol = 'tcp';
+      } else {
+        const p = PROTO[proto];
+        if (!p) { bad(e - start, `Unrecognised line '${text.slice(start, e).trim()}'.`); continue; }
+        protocol = p;
+      }
+    }
+    if (!key) {
+      // the address token
+      const a0 = i;
+      while (i < e && !isBlank(text.charCodeAt(i))) i++;
+      ref = fastIPv4Endpoint(text, a0, i);
+      if (!ref) {
+        const tokenText = text.slice(a0, i);
+        const ep = parseListedEndpoint(tokenText, protocol);
+        if (!ep) { bad(e - start, `Unreadable address '${tokenText}'.`); continue; }
+        if (ep.hostName) bad(e - start, `'${ep.address}' is a host name (listing without -n).`, 'information');
+        ref = { address: ep.address, port: ep.port, family: ep.family };
+      }
+    }
+    // five counters, each digits with an optional K/M/G/T
+    let approx = false;
+    let f = 0;
+    for (; f < 5; f++) {
+      while (i < e && isBlank(text.charCodeAt(i))) i++;
+      const d0 = i;
+      let x = 0;
+      let c = 0;
+      while (i < e && isDigit((c = text.charCodeAt(i)))) { x = x * 10 + (c - 48); i++; }
+      if (i === d0) break;
+      if (i < e && !isBlank(c)) {
+        if (c === 75) x *= 1e3; // K
+        else if (c === 77) x *= 1e6; // M
+        else if (c === 71) x *= 1e9; // G
+        else if (c === 84) x *= 1e12; // T
+        else break;
+        approx = true;
+        i++;
+        if (i < e && !isBlank(text.charCodeAt(i))) break;
+      }
+      v[f] = x;
+    }
+    if (f < 5) { bad(e - start, 'Missing or unreadable counters.'); continue; }
+    const counters = make(v[0], v[1], v[2], v[3], v[4]);
+    if (isServer && current && ref) {
+      current.realServers.push({ address: ref.address, port: ref.port, family: ref.family, counters, approximate: approx });
+    } else {
+      if (!key && ref) key = { kind: 'addr', protocol, address: ref.address, port: ref.port, family: ref.family };
+      current = { key: key as ServiceKey, counters, approximate: approx, realServers: [] };
+      out.services.push(current);
+    }
+  }
+  return out;
+}
+
+export function parseStatsListing(text: string): StatsListing<StatsCounters> {
+  return parse(text, 'stats', makeStats);
+}
+
+export function parseRateListing(text: string): StatsListing<RateCounters> {
+  return parse(text, 'rate', makeRate);
+}
+
+/** The counter as ipvsadm prints it without --exact (print_largenum), for tests and renderers. */
+export function formatLargeNumber(i: number): string {
+  if (i < 1e8) return String(i).padStart(9);
+  if (i < 1e9) return `${String(Math.floor(i / 1e3)).padStart(8)}K`;
+  if (i < 1e11) return `${String(Math.floor(i / 1e6)).padStart(8)}M`;
+  if (i < 1e14) return `${String(Math.floor(i / 1e9)).padStart(8)}G`;
+  return `${String(Math.floor(i / 1e12)).padStart(8)}T`;
+}
