@@ -1,0 +1,55 @@
+/**
+ * The cluster file's diagnostic codes: one stable code per rule, with its fixed severity and a one-line
+ * summary. docs/cluster-file.md lists them with a bad and a good example each.
+ */
+
+import type { Severity } from '../diagnostics';
+
+export interface CodeInfo {
+  severity: Severity;
+  summary: string;
+}
+
+export const CLUSTER_FILE_CODES = {
+  LVS001: { severity: 'error', summary: 'YAML syntax error' },
+  LVS002: { severity: 'warning', summary: 'YAML warning' },
+  LVS003: { severity: 'error', summary: '`version` missing or not 1' },
+  LVS004: { severity: 'error', summary: 'unknown key' },
+  LVS005: { severity: 'error', summary: 'missing required key or empty required list' },
+  LVS006: { severity: 'error', summary: 'wrong value type' },
+  LVS007: { severity: 'error', summary: 'duplicate key in one mapping' },
+  LVS008: { severity: 'error', summary: 'secret in the file' },
+  LVS009: { severity: 'error', summary: 'string not allowed (it would reach a shell): bad name, interface, user, path or ssh host' },
+  LVS010: { severity: 'error', summary: 'invalid IP address or CIDR' },
+  LVS011: { severity: 'error', summary: 'invalid port' },
+  LVS012: { severity: 'error', summary: 'invalid firewall mark' },
+  LVS013: { severity: 'error', summary: 'unknown value for an enumerated key' },
+  LVS014: { severity: 'error', summary: 'unknown scheduler' },
+  LVS015: { severity: 'warning', summary: 'scheduler flag ignored by the scheduler' },
+  LVS016: { severity: 'error', summary: 'number out of range' },
+  LVS017: { severity: 'error', summary: 'lower threshold above upper threshold' },
+  LVS018: { severity: 'error', summary: 'invalid persistence netmask' },
+  LVS019: { severity: 'error', summary: 'persistence engine without persistence' },
+  LVS020: { severity: 'warning', summary: 'option ignored for this protocol (onePacket, pe sip)' },
+  LVS021: { severity: 'warning', summary: 'DR/TUN real server port differs from the service port' },
+  LVS022: { severity: 'error', summary: 'invalid tunnel options' },
+  LVS023: { severity: 'error', summary: 'duplicate item' },
+  LVS024: { severity: 'error', summary: 'service declared by two clusters sharing a director' },
+  LVS025: { severity: 'error', summary: 'reference to an unknown host' },
+  LVS026: { severity: 'warning', summary: 'proxyJump names no host of this file' },
+  LVS027: { severity: 'error', summary: 'host has no address where one is needed' },
+  LVS028: { severity: 'error', summary: 'VIP is the own address of a host' },
+  LVS029: { severity: 'warning', summary: 'DR real server not on the director\'s subnet' },
+  LVS030: { severity: 'error', summary: 'real server address family differs from the service (DR/NAT)' },
+  LVS031: { severity: 'warning', summary: 'TUN real server address family differs from the service' },
+  LVS032: { severity: 'warning', summary: 'host is a real server with conflicting forwarding methods' },
+  LVS033: { severity: 'error', summary: 'NAT real server behind different directors' },
+  LVS034: { severity: 'error', summary: 'host is both a director and a real server of the same cluster' },
+  LVS035: { severity: 'error', summary: 'unknown IPVS sysctl' },
+  LVS036: { severity: 'error', summary: 'invalid IPVS sysctl value' },
+  LVS037: { severity: 'error', summary: 'conflicting or misplaced keys' },
+  LVS038: { severity: 'error', summary: 'vipLabel not prefixed by the interface name' },
+  LVS039: { severity: 'error', summary: 'director has no interface for the VIP' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type ClusterFileCode = keyof typeof CLUSTER_FILE_CODES;

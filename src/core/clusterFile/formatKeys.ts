@@ -1,0 +1,54 @@
+/**
+ * The keys of every mapping of format v1 and the allowed values of enumerated keys — the single list the
+ * walker, the JSON schema test and the documentation agree on.
+ */
+
+import { SCHED_FLAGS, SCHEDULERS } from '../ipvs/types';
+
+export type ObjectKind = 'root' | 'host' | 'ssh' | 'cluster' | 'director' | 'service' | 'persistence' | 'realServer' | 'tunnel';
+
+export const OBJECT_KEYS: Readonly<Record<ObjectKind, readonly string[]>> = {
+  root: ['version', 'hosts', 'clusters'],
+  host: ['name', 'address', 'addresses', 'interface', 'ssh'],
+  ssh: ['host', 'port', 'user', 'identityFile', 'knownHostsFile', 'strictHostKeyChecking', 'proxyJump', 'sudo'],
+  cluster: ['name', 'directors', 'sysctls', 'prune', 'services'],
+  director: ['host', 'interface', 'vipLabel'],
+  service: ['name', 'protocol', 'fwmark', 'family', 'vip', 'port', 'scheduler', 'schedulerFlags', 'persistence', 'pe',
+    'onePacket', 'realServers'],
+  persistence: ['timeout', 'netmask'],
+  realServer: ['host', 'address', 'port', 'method', 'weight', 'upperThreshold', 'lowerThreshold', 'tunnel'],
+  tunnel: ['type', 'port', 'checksum'],
+};
+
+/** Human names of the mappings, for messages. */
+export const OBJECT_NAMES: Readonly<Record<ObjectKind, string>> = {
+  root: 'the file', host: 'a host', ssh: 'ssh settings', cluster: 'a cluster', director: 'a director',
+  service: 'a service', persistence: 'persistence', realServer: 'a real server', tunnel: 'tunnel options',
+};
+
+export const ENUMS = {
+  protocol: ['tcp', 'udp', 'sctp'],
+  family: ['ipv4', 'ipv6'],
+  method: ['dr', 'nat', 'tun'],
+  pe: ['sip'],
+  strictHostKeyChecking: ['yes', 'accept-new', 'ask', 'no'],
+  tunnelType: ['ipip', 'gue', 'gre'],
+  tunnelChecksum: ['nocsum', 'csum', 'remcsum'],
+  scheduler: SCHEDULERS,
+  schedulerFlag: SCHED_FLAGS,
+} as const;
+
+/**
+ * Common names of other load balancers (haproxy, nginx, …) for the IPVS schedulers, keyed lower case
+ * without `-`/`_`: the quick fix of an unknown scheduler.
+ */
+export const SCHEDULER_ALIASES: Readonly<Record<string, string>> = {
+  roundrobin: 'rr', robin: 'rr', weightedroundrobin: 'wrr', leastconn: 'lc', leastconnection: 'lc',
+  leastconnections: 'lc', weightedleastconnection: 'wlc', weightedleastconnections: 'wlc', source: 'sh',
+  sourcehash: 'sh', iphash: 'sh', hash: 'sh', destinationhash: 'dh', maglev: 'mh', maglevhash: 'mh',
+  failover: 'fo', weightedfailover: 'fo', overflow: 'ovf', shortestexpecteddelay: 'sed', neverqueue: 'nq',
+  locality: 'lblc', twochoices: 'twos', poweroftwo: 'twos', random: 'twos',
+};
+
+/** Key names that hold secrets, anywhere in the file (case-insensitive substring). */
+export const SECRET_KEY = /pass(?:word|wd|phrase)|secret|token|private_?key|api_?key|credential/i;

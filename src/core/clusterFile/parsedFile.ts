@@ -1,0 +1,60 @@
+/**
+ * What the walk of the YAML document hands to the semantic checks: the model items under construction with
+ * the source spans (offsets) of the values the checks point at. Items whose identity is broken are not
+ * here at all; semantic checks mark further ones `dropped` (unknown host, duplicate, …).
+ */
+
+import type { DirectorSpec, HostSpec, RealServerSpec, ServiceSpec, ClusterSpec } from './types';
+import type { Span } from './quickFixes';
+
+export interface ParsedHost {
+  spec: HostSpec;
+  item: Span;
+  name: Span;
+  /** proxyJump value, to check bare host names against the file's hosts. */
+  proxyJump?: { value: string; span: Span };
+  dropped?: boolean;
+}
+
+export interface ParsedDirector {
+  spec: DirectorSpec;
+  item: Span;
+  host: Span;
+  vipLabel?: Span;
+  /** Interface as written on the director (spec.interface gets the host's when absent). */
+  ownInterface?: string;
+  dropped?: boolean;
+}
+
+export interface ParsedRealServer {
+  /** `address` is empty and `family` provisional until a host reference is resolved. */
+  spec: RealServerSpec;
+  item: Span;
+  /** The `host` or `address` value. */
+  target: Span;
+  dropped?: boolean;
+}
+
+export interface ParsedService {
+  spec: ServiceSpec;
+  item: Span;
+  /** The value that identifies the service (vip, else fwmark). */
+  identity: Span;
+  vip?: Span;
+  realServers: ParsedRealServer[];
+  dropped?: boolean;
+}
+
+export interface ParsedCluster {
+  spec: ClusterSpec;
+  item: Span;
+  name: Span;
+  directors: ParsedDirector[];
+  services: ParsedService[];
+  dropped?: boolean;
+}
+
+export interface ParsedFile {
+  hosts: ParsedHost[];
+  clusters: ParsedCluster[];
+}

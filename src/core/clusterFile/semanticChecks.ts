@@ -1,0 +1,278 @@
+/**
+ * Rules across items of the cluster file, after the walk: duplicates, host references and their addresses,
+ * VIPs, address families, the DR subnet rule, conflicting real-server setups, services shared by directors.
+ * Linear in the file: every lookup goes through a Map or Set keyed by a canonical string.
+ */
+
+import { sameSubnet } from '../ipvs/address';
+import { realServerKeyString, serviceKeyString, type AddressFamily, type ServiceKey } from '../ipvs/types';
+import { closestName } from './closestName';
+import type { DiagnosticSink } from './diagnosticSink';
+import type { ParsedCluster, ParsedDirector, ParsedFile, ParsedHost, ParsedRealServer, ParsedService } from './parsedFile';
+import { removeFix, replaceFix, type Span } from './quickFixes';
+import { isBareHostName } from './stringRules';
+import type { ServiceSpec } from './types';
+
+/** Prefix lengths assumed for the DR subnet rule when the director's address has none (`address: x/24`). */
+export const ASSUMED_PREFIX: Readonly<Record<AddressFamily, number>> = { inet: 24, inet6: 64 };
+
+function familyName(family: AddressFamily): string {
+  return family === 'inet' ? 'IPv4' : 'IPv6';
+}
+
+export function serviceKeyOf(spec: ServiceSpec): ServiceKey {
+  if (spec.fwmark !== undefined) return { kind: 'fwmark', fwmark: spec.fwmark, family: spec.family };
+  return { kind: 'addr', protocol: spec.protocol ?? 'tcp', address: spec.vip ?? '', port: spec.port, family: spec.family };
+}
+
+function describeService(spec: ServiceSpec): string {
+  if (spec.fwmark !== undefined) return `fwmark ${spec.fwmark}${spec.family === 'inet6' ? ' (IPv6)' : ''}`;
+  const host = spec.family === 'inet6' ? `[${spec.vip ?? ''}]` : spec.vip ?? '';
+  return `${spec.protocol ?? 'tcp'} ${host}:${spec.port}`;
+}
+
+interface RealServerUse {
+  nat?: { cluster: string; directors: string };
+  drTun?: { cluster: string; method: string };
+  /** One warning per host and kind of conflict, not one per service. */
+  reportedMix?: boolean;
+  reportedNat?: boolean;
+}
+
+class SemanticChecker {
+  private readonly hosts = new Map<string, ParsedHost>();
+  /** Every host address → the host that owns it. */
+  private readonly hostByAddress = new Map<string, string>();
+  /** director host → service key → cluster name. */
+  private readonly directorServices = new Map<string, Map<string, string>>();
+  private readonly realServerUse = new Map<string, RealServerUse>();
+  /** `director/prefix|server` → same subnet; servers repeat across services. */
+  private readonly subnetCache = new Map<string, boolean>();
+
+  constructor(private readonly file: ParsedFile, private readonly sink: DiagnosticSink) {}
+
+  run(): void {
+    this.indexHosts();
+    const clusterNames = new Set<string>();
+    for (const cluster of this.file.clusters) {
+      if (clusterNames.has(cluster.spec.name)) {
+        this.duplicate(cluster.item, cluster.name, `Cluster "${cluster.spec.name}" is declared twice.`, 'cluster');
+        cluster.dropped = true;
+        continue;
+      }
+      clusterNames.add(cluster.spec.name);
+      this.cluster(cluster);
+    }
+  }
+
+  private duplicate(item: Span, at: Span, message: string, what: string): void {
+    this.sink.report('LVS023', at, `${message} Only the first one counts.`,
+      [removeFix(`Remove this duplicate ${what}`, this.sink.text, this.sink.lines, item)]);
+  }
+
+  private unknownHost(name: string, span: Span, role: string): void {
+    const suggestion = closestName(name, this.hosts.keys());
+    this.sink.report('LVS025', span,
+      `${role} "${name}" is not a host of this file${suggestion ? `; did you mean "${suggestion}"?` : ''}. Declare it under "hosts".`,
+      suggestion ? [replaceFix(`Change to "${suggestion}"`, this.sink.lines, span, suggestion)] : undefined);
+  }
+
+  private indexHosts(): void {
+    for (const host of this.file.hosts) {
+      if (this.hosts.has(host.spec.name)) {
+        this.duplicate(host.item, host.name, `Host "${host.spec.name}" is declared twice.`, 'host');
+        host.dropped = true;
+        continue;
+      }
+      this.hosts.set(host.spec.name, host);
+      for (const a of host.spec.addresses) if (!this.hostByAddress.has(a)) this.hostByAddress.set(a, host.spec.name);
+    }
+    for (const host of this.hosts.values()) {
+      const pj = host.proxyJump;
+      if (!pj || !isBareHostName(pj.value) || this.hosts.has(pj.value)) continue;
+      const suggestion = closestName(pj.value, this.hosts.keys());
+      this.sink.report('LVS026', pj.span,
+        `proxyJump "${pj.value}" is not a host of this file${suggestion ? `; did you mean "${suggestion}"?` : ''}. ssh will look it up in ~/.ssh/config or DNS.`,
+        suggestion ? [replaceFix(`Change to "${suggestion}"`, this.sink.lines, pj.span, suggestion)] : undefined);
+    }
+  }
+
+  private cluster(cluster: ParsedCluster): void {
+    const directors: ParsedDirector[] = [];
+    const directorNames = new Set<string>();
+    const directorAddresses = new Set<string>();
+    for (const d of cluster.directors) {
+      const host = this.hosts.get(d.spec.host);
+      if (!host) {
+        this.unknownHost(d.spec.host, d.host, 'Director');
+        d.dropped = true;
+        continue;
+      }
+      if (directorNames.has(d.spec.host)) {
+        this.duplicate(d.item, d.host, `"${d.spec.host}" is already a director of cluster "${cluster.spec.name}".`, 'director');
+        d.dropped = true;
+        continue;
+      }
+      directorNames.add(d.spec.host);
+      for (const a of host.spec.addresses) directorAddresses.add(a);
+      directors.push(d);
+      const iface = d.ownInterface ?? host.spec.interface;
+      if (iface === undefined) {
+        this.sink.report('LVS039', d.host, `Director "${d.spec.host}" needs an interface to carry the VIPs: set "interface" on the director or on host "${d.spec.host}".`);
+      } else d.spec.interface = iface;
+      const label = d.spec.vipLabel;
+      if (label !== undefined && iface !== undefined && d.vipLabel && label !== iface && !label.startsWith(`${iface}:`)) {
+        const colon = label.indexOf(':');
+        const fixed = `${iface}:${colon === -1 ? '1' : label.slice(colon + 1)}`;
+        const fixes = fixed.length <= 15 ? [replaceFix(`Change to ${fixed}`, this.sink.lines, d.vipLabel, fixed)] : undefined;
+        this.sink.report('LVS038', d.vipLabel, `The address label must start with the interface name and a colon (ip addr … dev ${iface} label ${fixed}).`, fixes);
+      }
+    }
+    const directorsKey = [...directorNames].sort().join(',');
+    const keys = new Set<string>();
+    for (const service of cluster.services) {
+      const key = serviceKeyString(serviceKeyOf(service.spec));
+      if (keys.has(key)) {
+        this.duplicate(service.item, service.identity, `Service ${describeService(service.spec)} is declared twice in cluster "${cluster.spec.name}".`, 'service');
+        service.dropped = true;
+        continue;
+      }
+      keys.add(key);
+      let shared: string | undefined;
+      for (const d of directors) {
+        let byKey = this.directorServices.get(d.spec.host);
+        if (!byKey) this.directorServices.set(d.spec.host, (byKey = new Map()));
+        const other = byKey.get(key);
+        if (other === undefined) byKey.set(key, cluster.spec.name);
+        else if (other !== cluster.spec.name && shared === undefined) shared = `${other}" (director "${d.spec.host}`;
+      }
+      if (shared !== undefined) {
+        this.sink.report('LVS024', service.identity,
+          `Service ${describeService(service.spec)} is also declared by cluster "${shared}"): one director holds one IPVS table, so the two clusters would overwrite each other.`);
+      }
+      if (service.spec.vip !== undefined && service.vip) {
+        const owner = this.hostByAddress.get(service.spec.vip);
+        if (owner !== undefined) {
+          this.sink.report('LVS028', service.vip,
+            `VIP ${service.spec.vip} is the own address of host "${owner}". A VIP must be an extra address that the director adds and removes; use a free address of the subnet.`);
+        }
+      }
+      this.realServers(cluster, service, directors, directorNames, directorAddresses, directorsKey);
+    }
+  }
+
+  private realServers(cluster: ParsedCluster, service: ParsedService, directors: ParsedDirector[], directorNames: Set<string>,
+    directorAddresses: Set<string>, directorsKey: string): void {
+    const svc = service.spec;
+    const keys = new Set<string>();
+    for (const rs of service.realServers) {
+      if (!this.resolve(rs, svc)) {
+        rs.dropped = true;
+        continue;
+      }
+      const spec = rs.spec;
+      const key = realServerKeyString(spec);
+      if (keys.has(key)) {
+        this.duplicate(rs.item, rs.target, `Real server ${key} is listed twice in service ${describeService(svc)}.`, 'real server');
+        rs.dropped = true;
+        continue;
+      }
+      keys.add(key);
+      if ((spec.host !== undefined && directorNames.has(spec.host)) || directorAddresses.has(spec.address)) {
+        this.sink.report('LVS034', rs.target,
+          `${spec.host ?? spec.address} is a director of cluster "${cluster.spec.name}" and a real server of its service ${describeService(svc)}: the director's VIP setup and the real server's (VIP on lo, ARP sysctls, gateway) conflict on one host.`);
+      }
+      if (spec.method === 'dr') this.drSubnet(rs, directors);
+      this.trackUse(rs, cluster.spec.name, directorsKey);
+    }
+  }
+
+  /** Resolves a host reference to its address of the service's family; false when the server must be dropped. */
+  private resolve(rs: ParsedRealServer, svc: ServiceSpec): boolean {
+    const spec = rs.spec;
+    if (spec.host !== undefined) {
+      const host = this.hosts.get(spec.host);
+      if (!host) {
+        this.unknownHost(spec.host, rs.target, 'Real server');
+        return false;
+      }
+      if (host.spec.addresses.length === 0) {
+        this.sink.report('LVS027', rs.target, `Host "${spec.host}" has no address, so it cannot be a real server. Give it "address".`);
+        return false;
+      }
+      const same = host.spec.addresses.find((a) => (a.includes(':') ? 'inet6' : 'inet') === svc.family);
+      if (same !== undefined) {
+        spec.address = same;
+        spec.family = svc.family;
+        return true;
+      }
+      if (spec.method !== 'tun') {
+        this.sink.report('LVS027', rs.target,
+          `Host "${spec.host}" has no ${familyName(svc.family)} address for this ${familyName(svc.family)} service (${spec.method.toUpperCase()} cannot change the address family). Add one to its "addresses".`);
+        return false;
+      }
+      spec.address = host.spec.addresses[0];
+      spec.family = spec.address.includes(':') ? 'inet6' : 'inet';
+    } else if (spec.family === svc.family) {
+      return true;
+    } else if (spec.method !== 'tun') {
+      this.sink.report('LVS030', rs.target,
+        `${familyName(spec.family)} real server ${spec.address} behind an ${familyName(svc.family)} service: ${spec.method.toUpperCase()} forwards the packet with its original addresses, so the families must match.`);
+      return false;
+    }
+    this.sink.report('LVS031', rs.target,
+      `${familyName(spec.family)} tunnel to a real server of an ${familyName(svc.family)} service: mixed-family tunnelling needs Linux 5.3 or later (IPv4-in-IPv6 / IPv6-in-IPv4).`);
+    return true;
+  }
+
+  private drSubnet(rs: ParsedRealServer, directors: ParsedDirector[]): void {
+    const spec = rs.spec;
+    for (const d of directors) {
+      const host = this.hosts.get(d.spec.host);
+      if (!host) continue;
+      const own = host.spec.addresses.find((a) => (a.includes(':') ? 'inet6' : 'inet') === spec.family);
+      if (own === undefined) continue;
+      const known = host.spec.prefixLengths?.[own];
+      const prefix = known ?? ASSUMED_PREFIX[spec.family];
+      const cacheKey = `${own}/${prefix}|${spec.address}`;
+      let same = this.subnetCache.get(cacheKey);
+      if (same === undefined) this.subnetCache.set(cacheKey, (same = sameSubnet(own, spec.address, prefix)));
+      if (same) continue;
+      this.sink.report('LVS029', rs.target,
+        `DR real server ${spec.address} is not on the subnet of director "${d.spec.host}" (${own}/${prefix}${known === undefined ? `, /${prefix} assumed: write the director's address as ${own}/<prefix> to state it` : ''}). DR rewrites only the MAC address, so the real server must be on the director's link.`);
+      return;
+    }
+  }
+
+  private trackUse(rs: ParsedRealServer, cluster: string, directors: string): void {
+    const spec = rs.spec;
+    const id = spec.host ?? spec.address;
+    let use = this.realServerUse.get(id);
+    if (!use) this.realServerUse.set(id, (use = {}));
+    if (spec.method === 'nat') {
+      if (use.drTun && !use.reportedMix) {
+        use.reportedMix = true;
+        this.sink.report('LVS032', rs.target,
+          `${id} is a ${use.drTun.method.toUpperCase()} real server in cluster "${use.drTun.cluster}" and a NAT real server here: NAT needs its default route through the director, DR/TUN answer clients directly.`);
+      }
+      if (use.nat && use.nat.directors !== directors && !use.reportedNat) {
+        use.reportedNat = true;
+        this.sink.report('LVS033', rs.target,
+          `${id} is a NAT real server of cluster "${use.nat.cluster}" (directors ${use.nat.directors}) and of "${cluster}" (directors ${directors}): a NAT real server routes replies through one director, it cannot have two default gateways.`);
+      }
+      use.nat ??= { cluster, directors };
+    } else {
+      if (use.nat && !use.reportedMix) {
+        use.reportedMix = true;
+        this.sink.report('LVS032', rs.target,
+          `${id} is a NAT real server in cluster "${use.nat.cluster}" and a ${spec.method.toUpperCase()} real server here: NAT needs its default route through the director, DR/TUN answer clients directly.`);
+      }
+      use.drTun ??= { cluster, method: spec.method };
+    }
+  }
+}
+
+/** Runs every cross-item rule; marks items to leave out of the model as `dropped`. */
+export function checkSemantics(file: ParsedFile, sink: DiagnosticSink): void {
+  new SemanticChecker(file, sink).run();
+}
