@@ -1,0 +1,85 @@
+/**
+ * Runs one RemoteCommand on an open connection: sudo when the host asks for it (non-interactive first, then
+ * with the caller's sudo password prompt if there is one), timeout, and errors that name host, argv, stderr.
+ */
+import { execOnClient } from './execChannel';
+import type { ExecResult } from './execChannel';
+import { SshCommandError, SudoPasswordRequiredError } from './errors';
+import { DEFAULT_COMMAND_TIMEOUT_MS, commandLine } from './remoteCommand';
+import type { CommandOutput, RemoteCommand, SudoMode } from './remoteCommand';
+import type { SshConnection } from './connect';
+import type { DebugLog, SshPrompts } from './types';
+
+export interface RunContext {
+  prompts: SshPrompts;
+  log?: DebugLog;
+}
+
+const SUDO_NEEDS_PASSWORD = /a password is required|a terminal is required/i;
+const SUDO_WRONG_PASSWORD = /incorrect password|Sorry, try again/i;
+
+/** True when `sudo -n` refused because it wants a password (exit 1 and sudo's own message). */
+export function sudoWantsPassword(output: Pick<CommandOutput, 'exitCode' | 'stderr'>): boolean {
+  return output.exitCode === 1 && SUDO_NEEDS_PASSWORD.test(output.stderr);
+}
+
+export async function runCommand<T>(conn: SshConnection, command: RemoteCommand<T>, ctx: RunContext): Promise<T> {
+  const host = conn.host;
+  const useSudo = host.sudo && (command.privileged ?? true);
+  const first = await execute(conn, command, useSudo ? 'non-interactive' : 'none', command.stdin, ctx);
+  if (useSudo && sudoWantsPassword(first)) {
+    const ask = ctx.prompts.sudoPassword;
+    if (!ask) throw sudoError(host.alias, command.argv, first, `sudo on ${host.alias} needs a password for ${host.user}. Fix: allow the commands without a password (a sudoers rule "${host.user} ALL=(root) NOPASSWD: ALL" or a narrower one), connect as root, or run where a sudo password prompt is available.`);
+    const password = await ask({ host: host.alias, user: host.user });
+    if (password === undefined) throw sudoError(host.alias, command.argv, first, `sudo on ${host.alias} needs a password for ${host.user} and none was given.`);
+    if (/[\r\n\0]/.test(password)) throw sudoError(host.alias, command.argv, first, 'the sudo password cannot contain a newline or NUL');
+    const stdin = Buffer.concat([Buffer.from(`${password}\n`), toBuffer(command.stdin) ?? Buffer.alloc(0)]);
+    ctx.log?.(`${host.alias}: sudo -n needs a password; retrying with sudo -S (password on stdin)`);
+    const second = await execute(conn, command, 'password-on-stdin', stdin, ctx);
+    if (second.exitCode !== 0 && SUDO_WRONG_PASSWORD.test(second.stderr)) {
+      throw sudoError(host.alias, command.argv, second, `sudo on ${host.alias} did not accept the password for ${host.user}.`);
+    }
+    return finish(host.alias, command, second);
+  }
+  return finish(host.alias, command, first);
+}
+
+function sudoError(host: string, argv: readonly string[], out: CommandOutput, message: string): SudoPasswordRequiredError {
+  return new SudoPasswordRequiredError(host, argv, out.exitCode, out.stderr, `${host}: ${commandLine(argv)}: ${message}`);
+}
+
+function toBuffer(v: string | Buffer | undefined): Buffer | undefined {
+  return v === undefined ? undefined : Buffer.isBuffer(v) ? v : Buffer.from(v);
+}
+
+async function execute<T>(conn: SshConnection, command: RemoteCommand<T>, sudo: SudoMode, stdin: string | Buffer | undefined, ctx: RunContext): Promise<CommandOutput> {
+  const timeoutMs = command.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  const line = commandLine(command.argv, sudo);
+  ctx.log?.(`${conn.host.alias}: exec ${line}`);
+  const started = Date.now();
+  const r: ExecResult = await execOnClient(conn.client, line, toBuffer(stdin), timeoutMs);
+  const output: CommandOutput = { stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), exitCode: r.exitCode };
+  if (r.signal !== undefined) output.signal = r.signal;
+  ctx.log?.(`${conn.host.alias}: exit ${r.exitCode ?? r.signal ?? '-'} after ${Date.now() - started} ms`);
+  const argv = command.argv;
+  if (r.timedOut) {
+    throw new SshCommandError(conn.host.alias, argv, null, output.stderr,
+      `${conn.host.alias}: ${line}: timed out after ${timeoutMs} ms; the channel was killed`, true);
+  }
+  if (r.transportError) {
+    throw new SshCommandError(conn.host.alias, argv, null, output.stderr,
+      `${conn.host.alias}: ${line}: ${r.transportError.message}`, false, { cause: r.transportError });
+  }
+  return output;
+}
+
+function finish<T>(host: string, command: RemoteCommand<T>, out: CommandOutput): T {
+  const ok = command.okExitCodes ?? [0];
+  if (out.exitCode === null || !ok.includes(out.exitCode)) {
+    const status = out.exitCode === null ? `was killed by ${out.signal ?? 'a signal'}` : `exited with ${out.exitCode}`;
+    const stderr = out.stderr.trim();
+    throw new SshCommandError(host, command.argv, out.exitCode, out.stderr,
+      `${host}: ${commandLine(command.argv)} ${status}${stderr ? `: ${stderr.length > 4000 ? `${stderr.slice(0, 4000)}…` : stderr}` : ''}`);
+  }
+  return command.parse(out);
+}
