@@ -1,0 +1,196 @@
+/**
+ * The cluster file format v1 as a typed tree of keys, for completion and hover (see the YAML shape in
+ * `../clusterFile/types.ts`). The JSON schema (`schemas/lvs-cluster.schema.json`) is what validates; this
+ * table adds what a schema cannot say (which values name a host of the file, markdown for hovers) and is
+ * checked against the validator's key lists (`../clusterFile/formatKeys.ts`) and the schema by
+ * `test/unit/languageCluster.test.ts`, so they cannot drift apart.
+ */
+
+import { IPVS_SYSCTLS } from '../clusterFile/ipvsSysctls';
+import { SCHED_FLAGS, SCHEDULERS } from '../ipvs/types';
+
+interface SpecBase {
+  /** Markdown, one or two sentences. */
+  doc: string;
+}
+
+export type FieldSpec =
+  | (SpecBase & { type: 'object'; fields: Readonly<Record<string, FieldSpec>> })
+  | (SpecBase & { type: 'list'; item: FieldSpec })
+  /** A mapping with open-ended keys: `keys` are suggestions, each maps to `value`. */
+  | (SpecBase & { type: 'map'; keys: readonly string[]; value: FieldSpec })
+  | (SpecBase & { type: 'enum'; values: readonly (string | number)[] })
+  /** Names a host of the file's `hosts` list (`free`: or any other text, e.g. `user@bastion:2222`). */
+  | (SpecBase & { type: 'hostRef'; free?: boolean })
+  | (SpecBase & { type: 'string' | 'integer' | 'boolean' | 'address'; example?: string });
+
+export const PROTOCOLS = ['tcp', 'udp', 'sctp'] as const;
+export const METHODS = ['dr', 'nat', 'tun'] as const;
+export const STRICT_HOST_KEY_CHECKING = ['yes', 'accept-new', 'ask', 'no'] as const;
+export const TUNNEL_TYPES = ['ipip', 'gue', 'gre'] as const;
+export const TUNNEL_CHECKSUMS = ['nocsum', 'csum', 'remcsum'] as const;
+export const FAMILIES = ['ipv4', 'ipv6'] as const;
+
+const SSH: FieldSpec = {
+  type: 'object',
+  doc: 'How to reach the host over SSH. Every key is optional; `~/.ssh/config` is honoured.',
+  fields: {
+    host: { type: 'string', doc: 'Host name or address to connect to. Default: the `~/.ssh/config` alias named like the host, else its address.', example: '192.168.116.3' },
+    port: { type: 'integer', doc: 'SSH port (default 22).', example: '22' },
+    user: { type: 'string', doc: 'Login user (default: from `~/.ssh/config`, else the local user).', example: 'root' },
+    identityFile: { type: 'string', doc: 'Private key file; `~` is expanded.', example: '~/.ssh/id_ed25519' },
+    knownHostsFile: { type: 'string', doc: 'known_hosts file used to check the host key (default `~/.ssh/known_hosts`).', example: '~/.ssh/known_hosts' },
+    strictHostKeyChecking: {
+      type: 'enum',
+      values: STRICT_HOST_KEY_CHECKING,
+      doc: 'What to do with an unknown or changed host key: `yes` refuse unknown keys, `accept-new` trust and record new keys (never changed ones), `ask` prompt, `no` accept anything (insecure).',
+    },
+    proxyJump: { type: 'hostRef', free: true, doc: 'Jump host: a host name of this file, or `[user@]host[:port]`.' },
+    sudo: { type: 'boolean', doc: 'Run privileged commands (`ipvsadm`, `sysctl`, `ip`) through `sudo -n` when not logging in as root.' },
+  },
+};
+
+const HOST: FieldSpec = {
+  type: 'object',
+  doc: 'A machine of the cluster: a director, a real server, or both.',
+  fields: {
+    name: { type: 'string', doc: 'Unique name, used by `directors[].host`, `realServers[].host` and `proxyJump`.', example: 'node1' },
+    address: { type: 'address', doc: 'Data-plane address (IPv4 or IPv6). Use `addresses` for both families.', example: '192.168.116.3' },
+    addresses: { type: 'list', item: { type: 'address', doc: 'An IPv4 or IPv6 address.' }, doc: 'Data-plane addresses, one per family (`[v4, v6]`).' },
+    interface: { type: 'string', doc: 'Data-plane interface. On a DR real server the ARP sysctls are set on it; on a director it carries the VIP by default.', example: 'eth0' },
+    ssh: SSH,
+  },
+};
+
+const DIRECTOR: FieldSpec = {
+  type: 'object',
+  doc: 'A host that runs IPVS for this cluster and holds its VIPs.',
+  fields: {
+    host: { type: 'hostRef', doc: 'The `name` of a host of this file.' },
+    interface: { type: 'string', doc: 'Interface that carries the VIP (default: the host\'s `interface`).', example: 'eth0' },
+    vipLabel: { type: 'string', doc: 'Optional `ip addr add ... label` for the VIP, e.g. `eth0:1`.', example: 'eth0:1' },
+  },
+};
+
+const TUNNEL: FieldSpec = {
+  type: 'object',
+  doc: 'TUN only: the encapsulation (`ipvsadm --tun-type`, `--tun-port`, `--tun-nocsum|--tun-csum|--tun-remcsum`).',
+  fields: {
+    type: { type: 'enum', values: TUNNEL_TYPES, doc: 'Encapsulation: `ipip` (default), `gue` (UDP, needs `port`) or `gre`.' },
+    port: { type: 'integer', doc: 'Destination UDP port for `gue`.', example: '6080' },
+    checksum: { type: 'enum', values: TUNNEL_CHECKSUMS, doc: 'GUE/GRE checksum: `nocsum` (default), `csum`, `remcsum` (remote checksum offload, GUE).' },
+  },
+};
+
+const REAL_SERVER: FieldSpec = {
+  type: 'object',
+  doc: 'A real server (`ipvsadm -a`) of the service.',
+  fields: {
+    host: { type: 'hostRef', doc: 'The `name` of a host of this file (its address of the service\'s family is used). Or give `address`.' },
+    address: { type: 'address', doc: 'Address of a real server that is not a host of this file.', example: '192.168.116.4' },
+    port: { type: 'integer', doc: 'Real server port. DR and TUN cannot change the port: it must equal the service port.', example: '80' },
+    method: { type: 'enum', values: METHODS, doc: 'Forwarding method: `dr` direct routing (`-g`), `nat` masquerading (`-m`), `tun` IP tunnelling (`-i`).' },
+    weight: { type: 'integer', doc: 'Weight 0..65535 (`-w`, default 1); 0 makes the server quiescent: no new connections.', example: '1' },
+    upperThreshold: { type: 'integer', doc: 'Upper connection threshold (`-x`); the server gets no new connections above it. 0 = unlimited.', example: '0' },
+    lowerThreshold: { type: 'integer', doc: 'Lower connection threshold (`-y`); an overloaded server gets new connections again below it. 0 = unset.', example: '0' },
+    tunnel: TUNNEL,
+  },
+};
+
+const PERSISTENCE: FieldSpec = {
+  type: 'object',
+  doc: 'Persistence (`-p`, `-M`): connections from one client (or client network) go to the same real server for `timeout` seconds.',
+  fields: {
+    timeout: { type: 'integer', doc: 'Persistence timeout in seconds (`-p`, ipvsadm\'s default 300).', example: '300' },
+    netmask: { type: 'string', doc: 'Group clients by network (`-M`): a dotted IPv4 netmask, or a prefix length for IPv6. Default: per client address.', example: '255.255.255.0' },
+  },
+};
+
+const SERVICE: FieldSpec = {
+  type: 'object',
+  doc: 'A virtual service (`ipvsadm -A`): protocol + VIP + port, or a firewall mark.',
+  fields: {
+    name: { type: 'string', doc: 'Optional label for the service.', example: 'http' },
+    protocol: { type: 'enum', values: PROTOCOLS, doc: 'Service protocol: `tcp` (`-t`), `udp` (`-u`) or `sctp` (`--sctp-service`). Leave out for a fwmark service.' },
+    fwmark: { type: 'integer', doc: 'Firewall-mark service (`-f`): balances packets marked by iptables/nftables instead of one VIP:port.', example: '10' },
+    family: { type: 'enum', values: FAMILIES, doc: 'Address family of a fwmark service (`-6` for `ipv6`); default `ipv4`.' },
+    vip: { type: 'address', doc: 'Virtual IP address the clients connect to; held by the directors.', example: '192.168.116.200' },
+    port: { type: 'integer', doc: 'Virtual service port (0 with persistence means all ports).', example: '80' },
+    scheduler: { type: 'enum', values: SCHEDULERS, doc: 'Scheduling algorithm (`-s`); the kernel\'s default is `wlc`.' },
+    schedulerFlags: { type: 'list', item: { type: 'enum', values: SCHED_FLAGS, doc: 'A scheduler flag.' }, doc: 'Scheduler flags (`-b`), e.g. `sh-port`, `sh-fallback` for `sh`; `mh-port`, `mh-fallback` for `mh`.' },
+    persistence: PERSISTENCE,
+    pe: { type: 'enum', values: ['sip'], doc: 'Persistence engine (`--pe`): `sip` groups by SIP Call-ID; needs persistence.' },
+    onePacket: { type: 'boolean', doc: 'One-packet scheduling (`-o`, UDP only): schedule every datagram on its own, keeping no connection entry.' },
+    realServers: { type: 'list', item: REAL_SERVER, doc: 'The real servers (`ipvsadm -a`) behind this service.' },
+  },
+};
+
+const SYSCTLS: FieldSpec = {
+  type: 'map',
+  keys: Object.keys(IPVS_SYSCTLS),
+  value: { type: 'integer', doc: 'Integer value.' },
+  doc: '`net.ipv4.vs.*` sysctls set on the directors. Defaults merged in: `expire_nodest_conn: 1`, `expire_quiescent_template: 1` (as kube-proxy).',
+};
+
+const CLUSTER: FieldSpec = {
+  type: 'object',
+  doc: 'A load-balanced cluster: its directors, IPVS sysctls and virtual services.',
+  fields: {
+    name: { type: 'string', doc: 'Unique cluster name.', example: 'web' },
+    directors: { type: 'list', item: DIRECTOR, doc: 'Hosts running IPVS for this cluster (one, or more behind keepalived/VRRP).' },
+    sysctls: SYSCTLS,
+    prune: { type: 'boolean', doc: 'Delete IPVS services on the directors that this file does not declare (default `false`).' },
+    services: { type: 'list', item: SERVICE, doc: 'The virtual services of the cluster.' },
+  },
+};
+
+export const CLUSTER_FILE_SPEC: FieldSpec = {
+  type: 'object',
+  doc: 'An LVS cluster file (format v1).',
+  fields: {
+    version: { type: 'enum', values: [1], doc: 'Format version; must be `1`.' },
+    hosts: { type: 'list', item: HOST, doc: 'The machines: directors and real servers, with how to reach them.' },
+    clusters: { type: 'list', item: CLUSTER, doc: 'The clusters: directors, sysctls and virtual services.' },
+  },
+};
+
+/** A path segment: a key, or `[]` for "an item of the list". */
+export type PathSegment = string;
+export const ITEM: PathSegment = '[]';
+
+/** The spec at `path`, or undefined when the path leaves the format. */
+export function specAt(path: readonly PathSegment[]): FieldSpec | undefined {
+  let spec: FieldSpec = CLUSTER_FILE_SPEC;
+  for (const seg of path) {
+    if (seg === ITEM) {
+      if (spec.type !== 'list') return undefined;
+      spec = spec.item;
+    } else if (spec.type === 'object') {
+      if (!Object.hasOwn(spec.fields, seg)) return undefined;
+      spec = spec.fields[seg];
+    } else if (spec.type === 'map') {
+      spec = spec.value;
+    } else {
+      return undefined;
+    }
+  }
+  return spec;
+}
+
+/** `clusters[].services[].scheduler` */
+export function formatPath(path: readonly PathSegment[]): string {
+  return path.map((s, i) => (s === ITEM ? '[]' : i === 0 ? s : `.${s}`)).join('');
+}
+
+/** A short type name for hovers and completion details. */
+export function typeLabel(spec: FieldSpec): string {
+  switch (spec.type) {
+    case 'object': return 'mapping';
+    case 'list': return `list of ${typeLabel(spec.item)}`;
+    case 'map': return 'mapping';
+    case 'enum': return spec.values.map((v) => String(v)).join(' | ');
+    case 'hostRef': return spec.free ? 'host name or [user@]host[:port]' : 'host name';
+    case 'address': return 'IP address';
+    default: return spec.type;
+  }
+}
