@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-pkgs=(openssh-server openssh-client iproute2 socat procps)
+pkgs=(openssh-server openssh-client iproute2 socat procps sudo)
 for list in lab/apt-packages.txt scripts/apt-packages.txt; do
   [ -f "$list" ] && mapfile -t -O "${#pkgs[@]}" pkgs < <(grep -vE '^\s*(#|$)' "$list")
 done
