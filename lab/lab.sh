@@ -304,19 +304,34 @@ cmd_up() {
 }
 
 wait_hosts() {  # wait_hosts TIMEOUT QEMU_PID
-  local timeout=$1 pid=$2 start now
+  # 1. The guest's init prints LAB-READY on the serial console once every host's sshd runs: wait
+  #    for that first (a file read, costs the guest nothing). 2. Then ask each host that has not
+  #    answered yet, with a generous per-attempt timeout: under TCG an SSH handshake can take
+  #    several seconds, and clients that give up early leave half-done sshd work in the guest
+  #    that slows every later attempt.
+  local timeout=$1 pid=$2 start h p
+  local pending=("${HOSTS[@]}" control) still=()
   start=$(date +%s)
   while true; do
     if ! kill -0 "$pid" 2>/dev/null; then
       console_tail; log "QEMU exited while booting"; return 1
     fi
-    if all_answer; then return 0; fi
-    now=$(date +%s)
-    if (( now - start >= timeout )); then
+    if grep -q 'LAB-READY' "$CONSOLE" 2>/dev/null; then
+      local -A ask=()
+      for h in "${pending[@]}"; do host_answers "$h" 30 & ask[$h]=$!; done
+      still=()
+      for h in "${pending[@]}"; do wait "${ask[$h]}" || still+=("$h"); done
+      unset ask
+      pending=("${still[@]}")
+      ((${#pending[@]})) || return 0
+    fi
+    if (( $(date +%s) - start >= timeout )); then
       console_tail 60
-      local h bad=()
-      for h in "${HOSTS[@]}" control; do host_answers "$h" || bad+=("$h"); done
-      log "boot timeout: after ${timeout}s these hosts do not answer SSH: ${bad[*]:-none}"
+      if grep -q 'LAB-READY' "$CONSOLE" 2>/dev/null; then
+        log "boot timeout: after ${timeout}s these hosts do not answer SSH: ${pending[*]}"
+      else
+        log "boot timeout: the guest did not finish booting in ${timeout}s (no LAB-READY on its console)"
+      fi
       return 1
     fi
     sleep 0.5
@@ -374,7 +389,7 @@ cmd_reset() {
   fi
   local i
   for i in $(seq 120); do
-    all_answer && { log "reset done in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s"; return 0; }
+    all_answer 20 && { log "reset done in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')s"; return 0; }
     sleep 0.25
   done
   console_tail; die "hosts do not answer SSH after reset"
