@@ -4,6 +4,9 @@ export interface BenchResult {
   unit: 'ms';
   median: number;
   baseline?: { name: string; median: number };
+  /** How the ratio to the baseline reads: `slower` prints median/baseline (default, e.g. 1.05×
+   *  the bare parse), `faster` prints baseline/median (e.g. 274× faster than one call per line). */
+  ratio?: 'slower' | 'faster';
   /** The goal in words, e.g. "≤ 1.2× the bare parse" or "≤ 10 ms". */
   goal?: string;
 }

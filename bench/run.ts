@@ -27,7 +27,10 @@ async function main(): Promise<void> {
     for (const r of await mod.run()) {
       let line = `${r.name}: median ${fmt(r.median)} ${r.unit}`;
       if (r.baseline) {
-        line += ` | baseline ${r.baseline.name}: ${fmt(r.baseline.median)} ${r.unit} | ratio ${(r.median / r.baseline.median).toFixed(2)}×`;
+        const ratio = r.ratio === 'faster'
+          ? `${(r.baseline.median / r.median).toFixed(1)}× faster`
+          : `ratio ${(r.median / r.baseline.median).toFixed(2)}×`;
+        line += ` | baseline ${r.baseline.name}: ${fmt(r.baseline.median)} ${r.unit} | ${ratio}`;
       }
       if (r.goal) line += ` | goal ${r.goal}`;
       console.log(line);

@@ -73,7 +73,7 @@ test('rendering: every field in ipvsadm -S -n spelling and option order', () => 
     '-a --sctp-service 10.0.0.1:3868 -r 10.0.0.3:3868 -i -w 5 --tun-type gue --tun-port 6080 --tun-csum',
     '-A -u [2001:db8::1]:53 -s rr -o',
     '-a -u [2001:db8::1]:53 -r [2001:db8::53]:5353 -m -w 2',
-    '-A -f 7 -6 -s mh -b mh-fallback,mh-port,flag-3 -p 60 -M 64 --pe sip -o',
+    '-A -f 7 -6 -s mh -p 60 -M 64 --pe sip -o -b mh-fallback,mh-port,flag-3',
     '-a -f 7 -6 -r [2001:db8::2]:0 -i -w 0 --tun-type gre --tun-remcsum',
     '',
   ].join('\n');

@@ -26,7 +26,8 @@ import { SCHEDULERS } from './types';
 import { serviceNameToPort } from './wellKnownServices';
 
 export const MAX_TIMEOUT = 86400 * 31;
-export const DEFAULT_PERSISTENCE_TIMEOUT = 300;
+/** ipvsadm v1.31's IPVS_SVC_PERSISTENT_TIMEOUT (6*60): `-p` without a value gives 360 s (the man page says 300; checked in the lab). */
+export const DEFAULT_PERSISTENCE_TIMEOUT = 360;
 const INT_MAX = 2147483647;
 
 export interface LineOutcome {
@@ -377,7 +378,7 @@ class LineChecker {
     if (p?.arg) {
       const n = parseUint(p.arg.text);
       if (n === undefined || n < 1 || n > MAX_TIMEOUT) {
-        this.report(p.arg.range, 'IPVSADM015', `Invalid persistence timeout '${p.arg.text}': seconds 1…${MAX_TIMEOUT} (31 days); -p alone means 300.`);
+        this.report(p.arg.range, 'IPVSADM015', `Invalid persistence timeout '${p.arg.text}': seconds 1…${MAX_TIMEOUT} (31 days); -p alone means 360.`);
       } else {
         timeout = n;
       }

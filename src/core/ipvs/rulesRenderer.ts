@@ -29,9 +29,8 @@ export function serviceSwitch(key: ServiceKey, numeric = true): string {
 }
 
 function serviceLine(s: IpvsService, svc: string): string {
+  // ipvsadm v1.31 prints -b last, after -p/-M, --pe and -o (checked against the binary in the lab).
   let line = `-A ${svc} -s ${s.scheduler}`;
-  const bits = schedFlagBits(s.schedFlags);
-  if (bits !== 0) line += ` -b ${printedSchedFlags(s.scheduler, bits).join(',')}`;
   if (s.persistence) {
     line += ` -p ${s.persistence.timeout}`;
     const host = s.key.family === 'inet6' ? '128' : '255.255.255.255';
@@ -39,6 +38,8 @@ function serviceLine(s: IpvsService, svc: string): string {
   }
   if (s.pe) line += ` --pe ${s.pe}`;
   if (s.onePacket) line += ' -o';
+  const bits = schedFlagBits(s.schedFlags);
+  if (bits !== 0) line += ` -b ${printedSchedFlags(s.scheduler, bits).join(',')}`;
   return line;
 }
 

@@ -100,7 +100,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { id: 'scheduler', short: 's', long: 'scheduler', arg: 'required', group: 'scheduler', argName: 'scheduler', summary: 'scheduling algorithm',
     doc: 'The scheduling algorithm: rr, wrr, lc, wlc (default), lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos.' },
   { id: 'persistent', short: 'p', long: 'persistent', arg: 'optional', group: 'persistent', argName: 'timeout', summary: 'persistent service',
-    doc: 'Sends all connections of a client to the same real server for `timeout` seconds after its last connection (default 300, at most 2678400).' },
+    doc: 'Sends all connections of a client to the same real server for `timeout` seconds after its last connection (default 360: the built-in value of ipvsadm v1.31, although its man page says 300; at most 2678400).' },
   { id: 'netmask', short: 'M', long: 'netmask', arg: 'required', group: 'netmask', argName: 'netmask', summary: 'persistence granularity',
     doc: 'Clients in the same network share persistence: a dotted netmask for IPv4 (`255.255.255.0`), a prefix length for IPv6 (`64`). Default: one client address.' },
   { id: 'pe', long: 'pe', arg: 'required', group: 'pe', argName: 'engine', summary: 'persistence engine',

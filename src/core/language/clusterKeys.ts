@@ -101,7 +101,7 @@ const PERSISTENCE: FieldSpec = {
   type: 'object',
   doc: 'Persistence (`-p`, `-M`): connections from one client (or client network) go to the same real server for `timeout` seconds.',
   fields: {
-    timeout: { type: 'integer', doc: 'Persistence timeout in seconds (`-p`, ipvsadm\'s default 300).', example: '300' },
+    timeout: { type: 'integer', doc: 'Persistence timeout in seconds (`-p`; default 300 in this file, while a bare `-p` in ipvsadm means 360).', example: '300' },
     netmask: { type: 'string', doc: 'Group clients by network (`-M`): a dotted IPv4 netmask, or a prefix length for IPv6. Default: per client address.', example: '255.255.255.0' },
   },
 };

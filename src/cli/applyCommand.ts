@@ -1,0 +1,155 @@
+import { hostname, userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { DirectorResult } from '../core/apply/applyDirector';
+import { applyDirector, poolLink } from '../core/apply/applyDirector';
+import { holderInfo } from '../core/apply/remoteLock';
+import { tableRulesText } from '../core/plan/ipvsadmLines';
+import { UsageError } from './cliIo';
+import type { CliCommand, CliIo } from './cliIo';
+import {
+  clusterPool, confirm, defaultTrustStore, loadCluster, previewDirectors, previewHasChanges, previewText,
+} from './planCommand';
+
+/** Exit codes of `lvsctl apply` (documented in docs/plan-apply.md). */
+export const APPLY_EXIT = {
+  ok: 0,
+  fileErrors: 1,
+  usage: 2,
+  notConfirmed: 3,
+  failedUnchanged: 4,
+  rollbackFailed: 5,
+} as const;
+
+const USAGE = `Usage: lvsctl apply FILE [--cluster NAME] [--yes] [--force] [--drain-timeout S] [--persist]
+                   [--lock-wait S] [--trust-store PATH]
+
+Shows the plan (as lvsctl plan does), asks for confirmation, then applies it to every director:
+takes the director's apply lock, snapshots the table, sets the cluster's IPVS sysctls that differ,
+sends every step as ONE ipvsadm -R stream, reads the table back and proves it equals the file.
+Real servers removed from the file are drained (weight 0) and deleted once idle. Any failure or
+Ctrl-C restores the snapshot (a diff back, never a flush).
+
+Options:
+  --cluster NAME       the cluster (needed when FILE defines more than one)
+  --yes                do not ask (required when stdin is not a terminal)
+  --force              delete removed real servers and services at once, without draining
+  --drain-timeout S    wait up to S seconds (default 30) for drained real servers to go idle,
+                       then delete them anyway
+  --persist            also write the boot rules file of the distro's ipvsadm service
+                       (/etc/ipvsadm.rules or /etc/sysconfig/ipvsadm), only when it changes
+  --lock-wait S        wait up to S seconds (default 30) for another apply's lock
+  --trust-store PATH   where accepted host keys are stored (default ~/.config/vscode-lvs/known_hosts)
+
+Exit codes: 0 every director holds the file's table (applied, or nothing to do); 1 the file has
+errors; 2 usage; 3 not confirmed (answered no, or no terminal and no --yes); 4 failed, but every
+director's table is as before (nothing changed, or rolled back to the snapshot); 5 failed and the
+rollback failed too: the table may be partly applied (the snapshot is printed).`;
+
+function resultText(r: DirectorResult): string {
+  const out: string[] = [];
+  switch (r.status) {
+    case 'unchanged': out.push(`${r.host}: nothing to do`); break;
+    case 'applied': out.push(`${r.host}: applied ${r.steps.length} step${r.steps.length === 1 ? '' : 's'}${r.sysctls.length ? `, ${r.sysctls.length} sysctl${r.sysctls.length === 1 ? '' : 's'}` : ''}; read back equals the file`); break;
+    case 'not-applied': out.push(`${r.host}: NOT applied (nothing changed): ${r.error ?? ''}`); break;
+    case 'rolled-back': out.push(`${r.host}: FAILED, rolled back to the snapshot: ${r.error ?? ''}`); break;
+    case 'rollback-failed': out.push(`${r.host}: FAILED and the ROLLBACK FAILED: ${r.error ?? ''}; rollback: ${r.rollbackError ?? ''}`); break;
+  }
+  if (r.failedLine) out.push(`  failing line ${r.failedLine.index + 1}: ${r.failedLine.line}\n  ipvsadm said: ${r.failedLine.message}`);
+  for (const line of r.drainDeletes) out.push(`  deleted after draining: ${line}`);
+  for (const p of r.pending) out.push(`  still draining: ${p.server} of ${p.service}`);
+  if (r.persisted) out.push(`  boot rules ${r.persisted.path}: ${r.persisted.status}`);
+  if (r.status === 'rollback-failed' && r.snapshotText !== undefined) {
+    out.push(`  snapshot (ipvsadm -S -n before apply; thresholds not shown):\n${r.snapshotText.replace(/^/gm, '    ')}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export const applyCommand: CliCommand = {
+  name: 'apply',
+  summary: "make the cluster's directors hold the file's IPVS table (plan, confirm, apply, verify)",
+  usage: USAGE,
+  async run(args: string[], io: CliIo): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          cluster: { type: 'string' }, yes: { type: 'boolean', short: 'y' }, force: { type: 'boolean' },
+          'drain-timeout': { type: 'string' }, persist: { type: 'boolean' }, 'lock-wait': { type: 'string' },
+          'trust-store': { type: 'string' },
+        },
+      });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (positionals.length !== 1) throw new UsageError('exactly one FILE is needed');
+    const seconds = (name: string, v: string | undefined, dflt: number): number => {
+      if (v === undefined) return dflt;
+      if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`--${name} takes a number of seconds, not '${v}'`);
+      return Number(v);
+    };
+    const drainTimeout = seconds('drain-timeout', values['drain-timeout'], 30);
+    const lockWait = seconds('lock-wait', values['lock-wait'], 30);
+    const loaded = await loadCluster('apply', positionals[0], values.cluster, io);
+    if (typeof loaded === 'number') return loaded;
+    const force = values.force ?? false;
+
+    const pool = clusterPool(loaded.model, io, values['trust-store'] ?? defaultTrustStore());
+    const controller = new AbortController();
+    const onSigint = (): void => {
+      io.stderr.write('\nlvsctl apply: cancelled; rolling back…\n');
+      controller.abort();
+    };
+    try {
+      const previews = await previewDirectors(pool, loaded, force);
+      for (const p of previews) io.stdout.write(previewText(p));
+      if (previews.some((p) => p.error !== undefined)) {
+        io.stderr.write('lvsctl apply: a director could not be read; nothing applied\n');
+        return APPLY_EXIT.failedUnchanged;
+      }
+      if (!previews.some(previewHasChanges)) {
+        io.stdout.write('Nothing to do: every director matches the file.\n');
+        return APPLY_EXIT.ok;
+      }
+      if (!values.yes) {
+        if (!process.stdin.isTTY) {
+          io.stderr.write('lvsctl apply: stdin is not a terminal; pass --yes to apply without asking\n');
+          return APPLY_EXIT.notConfirmed;
+        }
+        if (!(await confirm(io, 'Apply these changes? [y/N] '))) {
+          io.stdout.write('Not applied.\n');
+          return APPLY_EXIT.notConfirmed;
+        }
+      }
+      process.on('SIGINT', onSigint);
+      const holder = holderInfo({ user: userInfo().username, localHost: hostname(), pid: process.pid, cluster: loaded.cluster.name });
+      let exit: number = APPLY_EXIT.ok;
+      for (const p of previews) {
+        const r = await applyDirector(poolLink(pool, p.host), {
+          cluster: loaded.cluster.name,
+          desired: loaded.desired,
+          sysctls: loaded.cluster.sysctls,
+          prune: loaded.cluster.prune,
+          force,
+          drainTimeoutMs: drainTimeout * 1000,
+          persist: values.persist ?? false,
+          lockWaitSeconds: lockWait,
+          holder,
+          signal: controller.signal,
+          ...(p.live ? { expectedTable: tableRulesText(p.live.table) } : {}),
+          onEvent: (e) => { if (e.phase === 'drain-wait') io.stderr.write(`${e.host}: draining ${e.detail ?? ''}\n`); },
+        });
+        io.stdout.write(resultText(r));
+        if (r.status === 'rollback-failed') exit = APPLY_EXIT.rollbackFailed;
+        else if ((r.status === 'rolled-back' || r.status === 'not-applied') && exit === APPLY_EXIT.ok) exit = APPLY_EXIT.failedUnchanged;
+        if (controller.signal.aborted) break;
+      }
+      return exit;
+    } finally {
+      process.off('SIGINT', onSigint);
+      pool.close();
+    }
+  },
+};

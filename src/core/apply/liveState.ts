@@ -1,0 +1,157 @@
+/**
+ * Reading a director's live IPVS state in ONE remote exec: a small sh script prints, between marker lines,
+ * `ipvsadm -S -n` (the table), `ipvsadm -Ln --thresholds` (-x/-y, which -S omits), `ipvsadm -Ln`
+ * (ActiveConn/InActConn), `ipvsadm -L --timeout`, the IPVS sysctls (net.ipv4.vs.*) and lvsctl's record of
+ * the services it manages for the cluster. The core parsers turn each section into the model.
+ */
+
+import type { Diagnostic } from '../diagnostics';
+import { parseIpvsListing } from '../ipvs/listParser';
+import { parseRules } from '../ipvs/rulesParser';
+import type { IpvsTimeouts } from '../ipvs/settingsParser';
+import { parseTimeoutListing } from '../ipvs/settingsParser';
+import type { IpvsTable } from '../ipvs/types';
+import { realServerKeyString, serviceKeyString } from '../ipvs/types';
+import { counterKey } from '../plan/planTable';
+import type { ServerCounters } from '../plan/planTypes';
+import type { CommandOutput, RemoteCommand } from '../ssh/remoteCommand';
+
+export const SECTION_MARK = '@@lvsctl-section';
+
+export interface LiveState {
+  /** `ipvsadm -S -n` exactly as printed (thresholds are not in it). */
+  saveText: string;
+  /** The table, thresholds merged in from `--thresholds`. */
+  table: IpvsTable;
+  counters: Map<string, ServerCounters>;
+  timeouts?: IpvsTimeouts;
+  /** net.ipv4.vs.<name> → value (integer sysctls only). */
+  sysctls: Record<string, number>;
+  /** serviceKeyStrings lvsctl recorded as applied for the cluster. */
+  managed: Set<string>;
+}
+
+/** Where lvsctl records which services it applied for a cluster. */
+export function managedRecordPath(cluster: string): string {
+  return `/var/lib/vscode-lvs/ipvs/${cluster.replace(/[^A-Za-z0-9._-]/g, '_')}.services`;
+}
+
+/**
+ * One sh script; `$1` is the managed-record path. Each section is `MARK name`, its output, then
+ * `MARK-rc name N` with the exit status. Sysctls are read with one `grep -r` (no process per file).
+ */
+const SCRIPT = [
+  `m=${SECTION_MARK}`,
+  'sec() { printf "%s %s\\n" "$m" "$1"; }',
+  'rc() { printf "%s-rc %s %s\\n" "$m" "$1" "$2"; }',
+  'sec save; ipvsadm -S -n; rc save $?',
+  'sec thresholds; ipvsadm -Ln --thresholds; rc thresholds $?',
+  'sec list; ipvsadm -Ln; rc list $?',
+  'sec timeout; ipvsadm -L --timeout; rc timeout $?',
+  'sec sysctl; grep -r . /proc/sys/net/ipv4/vs/ 2>/dev/null; rc sysctl 0',
+  'sec managed; cat "$1" 2>/dev/null; rc managed 0',
+  'sec end',
+].join('\n');
+
+export class LiveStateError extends Error {
+  override readonly name = 'LiveStateError';
+}
+
+/** The sections of the script's output: name → text (newline-terminated lines) and exit status. */
+export function splitSections(stdout: string): Map<string, { text: string; rc?: number }> {
+  const out = new Map<string, { text: string; rc?: number }>();
+  let current: { text: string; rc?: number } | undefined;
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith(`${SECTION_MARK}-rc `)) {
+      const [, name, rc] = line.split(' ');
+      const s = out.get(name ?? '');
+      if (s) s.rc = Number(rc);
+      current = undefined;
+      continue;
+    }
+    if (line.startsWith(`${SECTION_MARK} `)) {
+      current = { text: '' };
+      out.set(line.slice(SECTION_MARK.length + 1), current);
+      continue;
+    }
+    if (current) current.text += `${line}\n`;
+  }
+  return out;
+}
+
+function firstError(diags: readonly Diagnostic[]): Diagnostic | undefined {
+  return diags.find((d) => d.severity === 'error');
+}
+
+export function parseLiveState(output: CommandOutput): LiveState {
+  const sections = splitSections(output.stdout);
+  const need = (name: string): string => {
+    const s = sections.get(name);
+    if (!s) throw new LiveStateError(`the live-state script printed no '${name}' section (stderr: ${output.stderr.trim() || 'empty'})`);
+    if (s.rc !== undefined && s.rc !== 0) {
+      const hint = s.rc === 127 ? ' (ipvsadm is not installed: host preparation installs it)' : '';
+      throw new LiveStateError(`ipvsadm (${name}) exited with ${s.rc}${hint}: ${output.stderr.trim()}`);
+    }
+    return s.text;
+  };
+  const saveText = need('save');
+  const rules = parseRules(saveText);
+  const bad = firstError(rules.diagnostics);
+  if (bad) throw new LiveStateError(`cannot read ipvsadm -S -n output, line ${bad.range.start.line + 1}: ${bad.message}`);
+  const table = rules.table;
+
+  const thresholds = parseIpvsListing(need('thresholds'));
+  const limits = new Map<string, { upper: number; lower: number }>();
+  for (const s of thresholds.table.services) {
+    for (const rs of s.realServers) limits.set(counterKey(s.key, rs), { upper: rs.upperThreshold, lower: rs.lowerThreshold });
+  }
+  for (const s of table.services) {
+    for (const rs of s.realServers) {
+      const l = limits.get(counterKey(s.key, rs));
+      if (l) { rs.upperThreshold = l.upper; rs.lowerThreshold = l.lower; }
+    }
+  }
+
+  const listing = parseIpvsListing(need('list'));
+  const counters = new Map<string, ServerCounters>();
+  listing.table.services.forEach((s, i) => {
+    const cols = listing.counters[i];
+    s.realServers.forEach((rs, j) => {
+      const c = cols?.realServers[j];
+      if (c) counters.set(counterKey(s.key, rs), { activeConn: c.activeConn, inactConn: c.inactConn });
+    });
+  });
+
+  const state: LiveState = { saveText, table, counters, sysctls: {}, managed: new Set() };
+  const timeouts = parseTimeoutListing(sections.get('timeout')?.text ?? '').timeouts;
+  if (timeouts) state.timeouts = timeouts;
+  for (const line of (sections.get('sysctl')?.text ?? '').split('\n')) {
+    const m = /^\/proc\/sys\/net\/ipv4\/vs\/(\w+):(-?\d+)$/.exec(line.trim());
+    if (m) state.sysctls[m[1]] = Number(m[2]);
+  }
+  for (const line of (sections.get('managed')?.text ?? '').split('\n')) {
+    if (line.trim() !== '') state.managed.add(line.trim());
+  }
+  return state;
+}
+
+/** The one exec that reads everything. */
+export function liveStateCommand(cluster: string, timeoutMs = 60_000): RemoteCommand<LiveState> {
+  return {
+    argv: ['sh', '-c', SCRIPT, 'sh', managedRecordPath(cluster)],
+    timeoutMs,
+    parse: parseLiveState,
+  };
+}
+
+/** Real servers and their counters as one line each, for messages. */
+export function describeCounters(state: LiveState): string[] {
+  const out: string[] = [];
+  for (const s of state.table.services) {
+    for (const rs of s.realServers) {
+      const c = state.counters.get(counterKey(s.key, rs));
+      out.push(`${serviceKeyString(s.key)} ${realServerKeyString(rs)} active ${c?.activeConn ?? '?'} inactive ${c?.inactConn ?? '?'}`);
+    }
+  }
+  return out;
+}

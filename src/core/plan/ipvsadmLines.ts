@@ -1,0 +1,84 @@
+/**
+ * IpvsCommands as `ipvsadm -R` input lines. Unlike `ipvsadm -S` (rulesRenderer.ts), every line is
+ * complete: `-E` carries every service setting and `-a`/`-e` carry weight and both thresholds (`-x`,
+ * `-y`), because ipvsadm fills any field a line leaves out with its default — an `-e` without `-x`
+ * would silently reset the upper threshold to 0.
+ */
+
+import type { IpvsCommand, IpvsServiceSettings, RealServerRef } from '../ipvs/ipvsCommand';
+import { sortRealServers, sortServices } from '../ipvs/ipvsOrder';
+import { serviceSwitch } from '../ipvs/rulesRenderer';
+import { printedSchedFlags, schedFlagBits } from '../ipvs/schedulers';
+import type { IpvsRealServer, IpvsTable } from '../ipvs/types';
+
+const FWD_SWITCH = { dr: '-g', nat: '-m', tun: '-i' } as const;
+
+function hostPort(rs: RealServerRef): string {
+  return rs.family === 'inet6' ? `[${rs.address}]:${rs.port}` : `${rs.address}:${rs.port}`;
+}
+
+function serviceOptions(s: IpvsServiceSettings): string {
+  let line = ` -s ${s.scheduler}`;
+  if (s.persistence) {
+    line += ` -p ${s.persistence.timeout}`;
+    const host = s.key.family === 'inet6' ? '128' : '255.255.255.255';
+    if (s.persistence.netmask !== host) line += ` -M ${s.persistence.netmask}`;
+  }
+  if (s.pe) line += ` --pe ${s.pe}`;
+  if (s.onePacket) line += ' -o';
+  const bits = schedFlagBits(s.schedFlags);
+  if (bits !== 0) line += ` -b ${printedSchedFlags(s.scheduler, bits).join(',')}`;
+  return line;
+}
+
+function serverOptions(rs: IpvsRealServer): string {
+  let line = ` -r ${hostPort(rs)} ${FWD_SWITCH[rs.method]} -w ${rs.weight} -x ${rs.upperThreshold} -y ${rs.lowerThreshold}`;
+  if (rs.method === 'tun') {
+    const t = rs.tunnel ?? { type: 'ipip' as const };
+    line += ` --tun-type ${t.type}`;
+    if (t.type === 'gue') line += ` --tun-port ${t.port ?? 0}`;
+    if (t.type !== 'ipip') line += ` --tun-${t.checksum ?? 'nocsum'}`;
+  }
+  return line;
+}
+
+/** The `ipvsadm -R` line of a table-changing command. */
+export function ipvsadmLine(cmd: IpvsCommand): string {
+  switch (cmd.kind) {
+    case 'add-service': return `-A ${serviceSwitch(cmd.service.key)}${serviceOptions(cmd.service)}`;
+    case 'edit-service': return `-E ${serviceSwitch(cmd.service.key)}${serviceOptions(cmd.service)}`;
+    case 'delete-service': return `-D ${serviceSwitch(cmd.key)}`;
+    case 'add-server': return `-a ${serviceSwitch(cmd.key)}${serverOptions(cmd.server)}`;
+    case 'edit-server': return `-e ${serviceSwitch(cmd.key)}${serverOptions(cmd.server)}`;
+    case 'delete-server': return `-d ${serviceSwitch(cmd.key)} -r ${hostPort(cmd.server)}`;
+    case 'flush': return '-C';
+    case 'zero': return cmd.key ? `-Z ${serviceSwitch(cmd.key)}` : '-Z';
+    case 'set-timeout': return `--set ${cmd.tcp} ${cmd.tcpFin} ${cmd.udp}`;
+    case 'start-daemon': return `--start-daemon ${cmd.state}`;
+    case 'stop-daemon': return `--stop-daemon ${cmd.state}`;
+  }
+}
+
+/** The service settings of a service (everything `-A`/`-E` sends). */
+export function serviceSettings(s: IpvsServiceSettings): IpvsServiceSettings {
+  const out: IpvsServiceSettings = { key: s.key, scheduler: s.scheduler, schedFlags: [...s.schedFlags], onePacket: s.onePacket };
+  if (s.persistence) out.persistence = { ...s.persistence };
+  if (s.pe) out.pe = s.pe;
+  return out;
+}
+
+/** A whole table as complete `-A`/`-a` lines (thresholds included), in ipvsadm's order: a rules file for boot. */
+export function tableLines(table: IpvsTable): string[] {
+  const out: string[] = [];
+  for (const s of sortServices(table.services)) {
+    out.push(ipvsadmLine({ kind: 'add-service', service: serviceSettings(s) }));
+    for (const rs of sortRealServers(s.realServers)) out.push(ipvsadmLine({ kind: 'add-server', key: s.key, server: rs }));
+  }
+  return out;
+}
+
+/** `tableLines` as file text (newline after every line; empty for an empty table). */
+export function tableRulesText(table: IpvsTable): string {
+  const lines = tableLines(table);
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
