@@ -1,0 +1,77 @@
+/**
+ * Host preparation fan-out: DR real-server preparation (4 ARP sysctls + the VIP on lo, no persistence) of
+ * 1 host against 20 hosts, each a network namespace with a real sshd on this machine
+ * (test/support/netnsHosts.ts; sysctls and addresses are per namespace). Every host costs three execs
+ * (read, apply, verify) and hosts run in parallel, so 20 hosts should take little more than one: goal ≤ 1.5×.
+ * Each timed prepare is followed by an untimed teardown. Needs root; prints a note and returns nothing
+ * otherwise.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSshSession } from '../src/cli/sshSession';
+import { validateClusterFile } from '../src/core/clusterFile/validate';
+import { hostRequirements } from '../src/core/hostprep/hostRequirements';
+import { runPreparation } from '../src/core/hostprep/runHostPlan';
+import type { HostRequirements } from '../src/core/hostprep/hostRequirements';
+import { createNetnsHosts, netnsHostsSkipReason } from '../test/support/netnsHosts';
+import type { BenchResult } from './benchTypes';
+
+const HOSTS = 20;
+
+export async function run(): Promise<BenchResult[]> {
+  const skip = netnsHostsSkipReason();
+  if (skip) {
+    console.log(`hostprep bench skipped: ${skip}`);
+    return [];
+  }
+  const net = await createNetnsHosts({ count: HOSTS, namePrefix: 'prep' });
+  const dir = mkdtempSync(join(tmpdir(), 'hostprep-bench-'));
+  try {
+    const ssh = (i: number): string => `{ host: 127.0.0.1, port: ${net.hosts[i].localPort}, user: root, identityFile: ${net.identityFile}, knownHostsFile: ${net.knownHostsFile}, strictHostKeyChecking: "yes" }`;
+    const text = [
+      'version: 1', 'hosts:',
+      '  - { name: lb, address: 10.200.0.1/16, interface: eth0 }',
+      ...net.hosts.map((h, i) => `  - { name: ${h.name}, address: ${h.address}/16, interface: eth0, ssh: ${ssh(i)} }`),
+      'clusters:', '  - name: bench', '    directors: [{ host: lb }]', '    services:',
+      '      - { protocol: tcp, vip: 10.200.0.200, port: 80, scheduler: rr, realServers: [',
+      ...net.hosts.map((h) => `          { host: ${h.name}, port: 80, method: dr },`),
+      '        ] }', '',
+    ].join('\n');
+    const { model, diagnostics } = validateClusterFile(text);
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) throw new Error(`bench cluster file: ${errors.map((d) => d.message).join('; ')}`);
+    const reqs = hostRequirements(model, 'bench').filter((r) => r.host !== 'lb');
+    const session = openSshSession(model, { trustStore: join(dir, 'trust'), idleTimeoutMs: 600_000 });
+    const options = { persist: false, concurrency: HOSTS, statePathFor: (host: string) => join(dir, host, 'hostprep.json') };
+    const once = async (subset: HostRequirements[]): Promise<number> => {
+      const t0 = performance.now();
+      const reports = await runPreparation(session.run, subset, options);
+      const ms = performance.now() - t0;
+      const bad = reports.filter((r) => !r.ok || !r.steps.some((s) => s.outcome === 'changed'));
+      if (bad.length) throw new Error(`bench prepare failed: ${JSON.stringify(bad[0])}`);
+      await runPreparation(session.run, subset, { ...options, teardown: true });
+      return ms;
+    };
+    try {
+      const one: number[] = [];
+      const all: number[] = [];
+      await once(reqs.slice(0, 1));
+      await once(reqs);
+      for (let i = 0; i < 3; i++) {
+        one.push(await once(reqs.slice(0, 1)));
+        all.push(await once(reqs));
+      }
+      const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      return [{
+        name: `prepare ${HOSTS} DR real servers (netns sshd, concurrency ${HOSTS})`, unit: 'ms', median: median(all),
+        baseline: { name: 'prepare 1 DR real server', median: median(one) }, goal: '≤ 1.5× one host',
+      }];
+    } finally {
+      session.close();
+    }
+  } finally {
+    await net.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

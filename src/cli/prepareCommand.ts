@@ -1,0 +1,157 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatDiagnostic } from '../core/diagnostics';
+import { validateClusterFile } from '../core/clusterFile/validate';
+import type { ClusterFile } from '../core/clusterFile/types';
+import { arpProbes, arpQuery, arpVerdicts } from '../core/hostprep/arpCheck';
+import type { ArpVerdict } from '../core/hostprep/arpCheck';
+import { hostRequirements } from '../core/hostprep/hostRequirements';
+import { readStateCommand } from '../core/hostprep/hostState';
+import type { InitSystem } from '../core/hostprep/persistence';
+import { runPreparation } from '../core/hostprep/runHostPlan';
+import type { HostReport, StepReport } from '../core/hostprep/runHostPlan';
+import { UsageError } from './cliIo';
+import type { CliCommand, CliIo } from './cliIo';
+import { openSshSession } from './sshSession';
+
+const USAGE = `Usage: lvsctl prepare FILE [--cluster NAME] [--dry-run] [--teardown] [--no-persist] [--json]
+                      [--init auto|systemd|ifupdown|none] [--host NAME]... [--concurrency N] [--trust-store PATH]
+
+Prepares the hosts of a cluster for LVS: directors get the VIPs, the ipvs modules (and
+/etc/modules-load.d/lvs.conf), the cluster's net.ipv4.vs.* sysctls and ip_forward for NAT; DR real servers
+arp_ignore/arp_announce and the VIP on lo; TUN real servers the tunnel device with the VIP and rp_filter=0;
+NAT real servers get their route back checked (never changed). Each step is checked first and changed only
+if needed, then verified; what was changed is recorded on the host (/var/lib/vscode-lvs/hostprep.json) so
+that --teardown removes exactly that. Hosts run in parallel; one failing host does not stop the others.
+
+Options:
+  --cluster NAME     the cluster (default: the only one of the file)
+  --dry-run          print the plan (what is done, what would change) and change nothing
+  --teardown         remove what earlier runs added, restore previous values
+  --no-persist       do not write /etc/sysctl.d, /etc/modules-load.d, the boot-time VIP restore
+  --init KIND        how VIPs are restored at boot (default auto: systemd, else ifupdown, else none)
+  --host NAME        only this host (repeatable)
+  --concurrency N    hosts at a time (default 8)
+  --trust-store PATH host keys accepted here (default ~/.config/vscode-lvs/known_hosts)
+  --json             print the reports as JSON
+  --verbose          SSH debug lines on stderr (never a secret)
+
+Exit codes: 0 every host ready, 1 a host failed or needs manual action, 2 wrong usage or unreadable file.`;
+
+/** Reads and validates a cluster file and picks the cluster; writes diagnostics and returns an exit code on failure. */
+export async function loadCluster(file: string, cluster: string | undefined, io: CliIo, command: string): Promise<{ model: ClusterFile; cluster: string } | number> {
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd ?? process.cwd(), file), 'utf8');
+  } catch (err) {
+    io.stderr.write(`lvsctl ${command}: ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}\n`);
+    return 2;
+  }
+  const { model, diagnostics } = validateClusterFile(text);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) {
+    for (const d of errors) io.stderr.write(`${formatDiagnostic(file, d)}\n`);
+    io.stderr.write(`lvsctl ${command}: ${file} has errors; nothing was done (lvsctl validate ${file})\n`);
+    return 1;
+  }
+  const name = cluster ?? (model.clusters.length === 1 ? model.clusters[0].name : undefined);
+  if (name === undefined) throw new UsageError(`--cluster is needed: the file has ${model.clusters.map((c) => c.name).join(', ') || 'no clusters'}`);
+  if (!model.clusters.some((c) => c.name === name)) throw new UsageError(`no cluster "${name}" in ${file} (it has ${model.clusters.map((c) => c.name).join(', ')})`);
+  return { model, cluster: name };
+}
+
+const MARK: Record<StepReport['outcome'], string> = { 'already done': '=', 'will change': '+', changed: '+', failed: 'x', manual: '!' };
+
+export function formatReport(r: HostReport): string {
+  const lines = [`${r.host}${r.roles.length ? ` (${r.roles.join(', ')})` : ''}: ${r.error ? 'FAILED' : r.ok ? (r.steps.some((s) => s.outcome === 'changed') ? 'changed' : r.dryRun && r.steps.some((s) => s.outcome === 'will change') ? 'would change' : 'already prepared') : 'NEEDS ATTENTION'}${r.init ? ` [init: ${r.init}]` : ''}`];
+  if (r.error) lines.push(`  x ${r.error}`);
+  for (const s of r.steps) {
+    lines.push(`  ${MARK[s.outcome]} ${s.title} — ${s.outcome === 'manual' ? s.severity ?? 'error' : s.outcome}${s.current && s.outcome !== 'already done' ? ` (was: ${s.current})` : ''}`);
+    if (s.outcome === 'will change' || s.outcome === 'failed') for (const a of s.actions) lines.push(`      $ ${a}`);
+    if (s.error) lines.push(`      error: ${s.error}`);
+    if (s.outcome === 'manual') lines.push(`      why: ${s.why}`, `      fix: ${s.fix ?? '-'}`);
+  }
+  return lines.join('\n');
+}
+
+function formatArp(v: ArpVerdict, director: string): string {
+  switch (v.kind) {
+    case 'only-director': return `ARP check from ${director}: ${v.vip} is answered by no other host (only the director holds it)`;
+    case 'others-answer': return `ARP check from ${director}: ${v.vip} is ALSO answered by ${v.macs.join(', ')} — a real server still answers ARP for the VIP`;
+    case 'no-tool': return `ARP check from ${director}: skipped, no arping or busybox on ${director}`;
+  }
+}
+
+export const prepareCommand: CliCommand = {
+  name: 'prepare',
+  summary: 'prepare directors and real servers (VIPs, sysctls, modules, tunnels); --teardown undoes it',
+  usage: USAGE,
+  async run(args: string[], io: CliIo): Promise<number> {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args, allowPositionals: true,
+        options: {
+          cluster: { type: 'string' }, 'dry-run': { type: 'boolean' }, teardown: { type: 'boolean' }, 'no-persist': { type: 'boolean' },
+          json: { type: 'boolean' }, init: { type: 'string' }, host: { type: 'string', multiple: true }, concurrency: { type: 'string' },
+          'trust-store': { type: 'string' }, verbose: { type: 'boolean' },
+        },
+      });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (positionals.length !== 1) throw new UsageError('exactly one FILE is needed');
+    const init = values.init ?? 'auto';
+    if (!['auto', 'systemd', 'ifupdown', 'none'].includes(init)) throw new UsageError(`--init must be auto, systemd, ifupdown or none, not '${init}'`);
+    const concurrency = values.concurrency !== undefined ? Number(values.concurrency) : undefined;
+    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UsageError('--concurrency takes a positive integer');
+    const loaded = await loadCluster(positionals[0], values.cluster, io, 'prepare');
+    if (typeof loaded === 'number') return loaded;
+    let reqs = hostRequirements(loaded.model, loaded.cluster);
+    if (values.host?.length) {
+      const unknown = values.host.filter((h) => !reqs.some((r) => r.host === h));
+      if (unknown.length) throw new UsageError(`not a host of cluster ${loaded.cluster}: ${unknown.join(', ')}`);
+      reqs = reqs.filter((r) => values.host?.includes(r.host));
+    }
+    const session = openSshSession(loaded.model, {
+      ...(values['trust-store'] !== undefined ? { trustStore: values['trust-store'] } : {}),
+      ...(values.verbose ? { log: (l: string) => io.stderr.write(`debug: ${l}\n`) } : {}),
+    });
+    try {
+      const dryRun = values['dry-run'] ?? false;
+      const teardown = values.teardown ?? false;
+      const reports = await runPreparation(session.run, reqs, {
+        dryRun, teardown, persist: !values['no-persist'], init: init as InitSystem | 'auto',
+        ...(concurrency !== undefined ? { concurrency } : {}),
+        onHostDone: (r) => { if (!values.json) io.stdout.write(`${formatReport(r)}\n\n`); },
+      });
+      const arp: { director: string; verdict: ArpVerdict }[] = [];
+      if (!dryRun && !teardown) {
+        const probes = arpProbes(loaded.model, loaded.cluster).filter((p) => reqs.some((r) => r.host === p.host));
+        for (const director of new Set(probes.map((p) => p.host))) {
+          const mine = probes.filter((p) => p.host === director);
+          try {
+            const state = await session.run(director, readStateCommand(arpQuery(mine)));
+            for (const verdict of arpVerdicts(mine, state)) arp.push({ director, verdict });
+          } catch (err) {
+            io.stderr.write(`lvsctl prepare: ARP check from ${director} failed: ${(err as Error).message}\n`);
+          }
+        }
+      }
+      const failed = reports.filter((r) => !r.ok);
+      const arpBad = arp.filter((a) => a.verdict.kind === 'others-answer');
+      if (values.json) {
+        io.stdout.write(`${JSON.stringify({ cluster: loaded.cluster, mode: teardown ? 'teardown' : 'prepare', dryRun, hosts: reports, arp: arp.map((a) => ({ director: a.director, ...a.verdict })) }, null, 2)}\n`);
+      } else {
+        for (const a of arp) io.stdout.write(`${formatArp(a.verdict, a.director)}\n`);
+        const changed = reports.filter((r) => r.steps.some((s) => s.outcome === 'changed')).length;
+        io.stderr.write(`${reports.length} host${reports.length === 1 ? '' : 's'}: ${changed} changed, ${failed.length} failed or needing attention${dryRun ? ' (dry run: nothing changed)' : ''}\n`);
+      }
+      return failed.length || arpBad.length ? 1 : 0;
+    } finally {
+      session.close();
+    }
+  },
+};

@@ -1,0 +1,83 @@
+/**
+ * An SSH session for CLI commands: an SshPool over the cluster file's hosts (each resolved with its `ssh:`
+ * settings, ProxyJump hops named like hosts of the file get theirs), our trust store
+ * (~/.config/vscode-lvs/known_hosts unless --trust-store), and prompts on the terminal — only when stdin
+ * is a TTY; otherwise nothing can be asked and the SSH layer fails with a message saying what it needed.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { ClusterFile } from '../core/clusterFile/types';
+import { SshPool } from '../core/ssh/connectionPool';
+import type { RemoteCommand } from '../core/ssh/remoteCommand';
+import { resolveHost } from '../core/ssh/resolveHost';
+import type { ResolveOptions } from '../core/ssh/resolveHost';
+import type { DebugLog, SshPrompts } from '../core/ssh/types';
+
+export const DEFAULT_TRUST_STORE = join(homedir(), '.config', 'vscode-lvs', 'known_hosts');
+
+export interface SshSessionOptions {
+  trustStore?: string;
+  /** `ssh -F` file for host resolution (tests). */
+  sshConfigFile?: string;
+  log?: DebugLog;
+  /** Close a host's connection after this long idle (default 30 s). */
+  idleTimeoutMs?: number;
+  /** Default: terminal prompts when stdin and stderr are TTYs, else none. */
+  prompts?: SshPrompts;
+}
+
+export interface SshSession {
+  pool: SshPool;
+  /** `pool.run`, bound: the HostRunner the core's runners take. */
+  run<T>(host: string, command: RemoteCommand<T>): Promise<T>;
+  close(): void;
+}
+
+export function openSshSession(file: ClusterFile, options: SshSessionOptions = {}): SshSession {
+  const hosts = new Map(file.hosts.map((h) => [h.name, h]));
+  const resolveOptions: ResolveOptions = { settingsFor: (name) => hosts.get(name)?.ssh };
+  if (options.sshConfigFile !== undefined) resolveOptions.configFile = options.sshConfigFile;
+  if (options.log) resolveOptions.log = options.log;
+  const pool = new SshPool({
+    trustStorePath: options.trustStore ?? DEFAULT_TRUST_STORE,
+    prompts: options.prompts ?? terminalPrompts(),
+    ...(options.log ? { log: options.log } : {}),
+    idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+    resolve: async (name) => {
+      const host = hosts.get(name);
+      if (!host) throw new Error(`the cluster file has no host named "${name}"`);
+      const fallback = host.addresses[0];
+      return resolveHost(name, host.ssh, fallback !== undefined ? { ...resolveOptions, fallbackAddress: fallback } : resolveOptions);
+    },
+  });
+  return { pool, run: (host, command) => pool.run(host, command), close: () => pool.close() };
+}
+
+/** Prompts on the terminal; `{}` (nothing can be asked) when there is no TTY. */
+export function terminalPrompts(): SshPrompts {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return {};
+  return {
+    confirmHostKey: async (q) => /^y(es)?$/i.test(await ask(
+      `The authenticity of host '${q.host}:${q.port}' can't be established.\n${q.keyType} key fingerprint is ${q.fingerprint}.\nTrust it (stored in our trust store only)? [yes/no] `, false)),
+    passphrase: async (q) => ask(`Passphrase for ${q.keyPath} (${q.host}): `, true),
+    password: async (q) => ask(`${q.user}@${q.host} ${q.prompt.trim() || 'Password:'} `, true),
+    sudoPassword: async (q) => ask(`[sudo] password for ${q.user} on ${q.host}: `, true),
+  };
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/** One question at a time (hosts run in parallel); hidden input for secrets. */
+function ask(question: string, hidden: boolean): Promise<string> {
+  const next = queue.then(() => new Promise<string>((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    if (hidden) {
+      const write = (rl as unknown as { _writeToOutput?: (s: string) => void });
+      write._writeToOutput = (s: string) => { if (s.includes(question)) process.stderr.write(question); else if (/\r|\n/.test(s)) process.stderr.write('\n'); };
+    }
+    rl.question(question, (answer) => { rl.close(); resolve(answer); });
+  }));
+  queue = next.catch(() => undefined);
+  return next;
+}
