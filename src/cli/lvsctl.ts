@@ -6,10 +6,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
+import { doctorCommand } from './doctorCommand';
+import { prepareCommand } from './prepareCommand';
+import { applyCommand } from './applyCommand';
+import { planCommand } from './planCommand';
 import { renderCommand } from './renderCommand';
+import { statsCommand } from './statsCommand';
 import { validateCommand } from './validateCommand';
 
-const COMMANDS: readonly CliCommand[] = [validateCommand, renderCommand];
+const COMMANDS: readonly CliCommand[] = [validateCommand, renderCommand, planCommand, applyCommand, statsCommand, prepareCommand, doctorCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -3,6 +3,6 @@
  * package.json (`contributes.commands`). `createCommands()` in `commands.ts` must implement exactly these.
  */
 
-export const COMMAND_IDS = ['lvs.validateAll'] as const;
+export const COMMAND_IDS = ['lvs.validateAll', 'lvs.showStats'] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -27,12 +27,20 @@ export type CommandTable = Readonly<Record<CommandId, CommandSpec>>;
 
 export interface CommandServices {
   validateAll(): Promise<void>;
+  /** Opens the statistics panel of a cluster (argument: a cluster file's Uri from a menu, optional). */
+  showStats(arg?: unknown): Promise<void>;
 }
 
 export function createCommands(services: CommandServices): CommandTable {
   return {
     // Validation reads files only: available in untrusted workspaces too.
     'lvs.validateAll': { enabled: () => services.validateAll() },
+    // Statistics connect to the directors over SSH: trusted workspaces only.
+    'lvs.showStats': {
+      enabled: (arg?: unknown) => services.showStats(arg),
+      disabled: needsTrust('Showing connection statistics'),
+      available: (state) => state.trusted,
+    },
   };
 }
 

@@ -22,7 +22,7 @@ describe('cluster file diagnostic ranges', () => {
     const d = only('version: 1\nhosts:\n  - name: a\n    adress: 10.0.0.1\n', 'LVS004');
     assert.deepEqual(d.range, { start: { line: 3, character: 4 }, end: { line: 3, character: 10 } });
     assert.equal(d.fixes?.[0].edits[0].newText, 'address');
-    assert.match(d.message, /did you mean "address"/);
+    assert.match(d.message, /Did you mean "address"\?/);
   });
 
   it('bad value: the value', () => {

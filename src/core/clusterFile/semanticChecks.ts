@@ -73,7 +73,7 @@ class SemanticChecker {
   private unknownHost(name: string, span: Span, role: string): void {
     const suggestion = closestName(name, this.hosts.keys());
     this.sink.report('LVS025', span,
-      `${role} "${name}" is not a host of this file${suggestion ? `; did you mean "${suggestion}"?` : ''}. Declare it under "hosts".`,
+      `${role} "${name}" is not a host of this file${suggestion ? `. Did you mean "${suggestion}"?` : '.'} Declare it under "hosts".`,
       suggestion ? [replaceFix(`Change to "${suggestion}"`, this.sink.lines, span, suggestion)] : undefined);
   }
 
@@ -92,7 +92,7 @@ class SemanticChecker {
       if (!pj || !isBareHostName(pj.value) || this.hosts.has(pj.value)) continue;
       const suggestion = closestName(pj.value, this.hosts.keys());
       this.sink.report('LVS026', pj.span,
-        `proxyJump "${pj.value}" is not a host of this file${suggestion ? `; did you mean "${suggestion}"?` : ''}. ssh will look it up in ~/.ssh/config or DNS.`,
+        `proxyJump "${pj.value}" is not a host of this file${suggestion ? `. Did you mean "${suggestion}"?` : '.'} ssh will look it up in ~/.ssh/config or DNS.`,
         suggestion ? [replaceFix(`Change to "${suggestion}"`, this.sink.lines, pj.span, suggestion)] : undefined);
     }
   }

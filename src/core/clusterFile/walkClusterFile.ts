@@ -138,7 +138,7 @@ export class ClusterFileWalker {
         } else {
           const suggestion = closestName(key, known);
           this.sink.report('LVS004', keySpan,
-            `Unknown key "${key}" in ${OBJECT_NAMES[kind]}${suggestion ? `; did you mean "${suggestion}"?` : ''}. Known keys: ${known.join(', ')}.`,
+            `Unknown key "${key}" in ${OBJECT_NAMES[kind]}${suggestion ? `. Did you mean "${suggestion}"?` : '.'} Known keys: ${known.join(', ')}.`,
             suggestion ? [replaceFix(`Change to "${suggestion}"`, this.sink.lines, keySpan, suggestion)] : undefined);
         }
         this.scanForSecrets(value);
@@ -233,7 +233,7 @@ export class ClusterFileWalker {
     const suggestion = closestName(s, values, aliases);
     const code = what === 'scheduler' ? 'LVS014' : 'LVS013';
     this.sink.report(code, e.valueSpan,
-      `Unknown ${what} "${s}"${suggestion ? `; did you mean "${suggestion}"?` : ''}. Valid: ${values.join(', ')}.`,
+      `Unknown ${what} "${s}"${suggestion ? `. Did you mean "${suggestion}"?` : '.'} Valid: ${values.join(', ')}.`,
       suggestion ? [replaceFix(`Change to "${suggestion}"`, this.sink.lines, e.valueSpan, suggestion)] : undefined);
     return undefined;
   }
@@ -468,7 +468,7 @@ export class ClusterFileWalker {
         const suggestion = stripped !== key && Object.prototype.hasOwnProperty.call(IPVS_SYSCTLS, stripped)
           ? stripped : closestName(stripped, known);
         this.sink.report('LVS035', keySpan,
-          `Unknown IPVS sysctl "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ''}. Names are written without "net.ipv4.vs." and must be one of: ${known.join(', ')}.`,
+          `Unknown IPVS sysctl "${key}"${suggestion ? `. Did you mean "${suggestion}"?` : '.'} Names are written without "net.ipv4.vs." and must be one of: ${known.join(', ')}.`,
           suggestion ? [replaceFix(`Change to "${suggestion}"`, this.sink.lines, keySpan, suggestion)] : undefined);
         continue;
       }

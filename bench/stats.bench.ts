@@ -1,0 +1,127 @@
+/**
+ * Live statistics: parse of a 10,000-entry `ipvsadm -Ln --stats --exact` output (goal ≤ 10 ms), the whole
+ * reading (three listings, sectioned) merged into a snapshot, and a webview update of 1,000 rows measured
+ * in Chromium (Debian's /usr/bin/chromium, headless, the harness' offline flags; goal ≤ 16 ms): the
+ * bundled dist/webview/main.js in a page whose stub host posts protocol messages; performance.now() in
+ * the page around the message handler, with a forced layout.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { parseStatsListing } from '../src/core/ipvs/statsParser';
+import { buildSnapshot } from '../src/core/stats/snapshot';
+import { parseStatsReading } from '../src/core/stats/statsReading';
+import type { DirectorSnapshot, RealServerStats, ServiceStats } from '../src/shared/statsProtocol';
+import { CHROMIUM_ARGS } from '../test/vscode/harness/browser';
+import type { BenchResult } from './benchTypes';
+import { medianMs } from './benchTypes';
+
+const col = (n: number): string => ` ${String(n).padStart(8)}`;
+
+function listing(kind: 'stats' | 'rate' | 'list', services: number, per: number): string {
+  const head = kind === 'list'
+    ? ['Prot LocalAddress:Port Scheduler Flags', '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn']
+    : [`Prot LocalAddress:Port               ${kind === 'stats' ? 'Conns   InPkts  OutPkts  InBytes OutBytes' : '  CPS    InPPS   OutPPS    InBPS   OutBPS'}`, '  -> RemoteAddress:Port'];
+  const lines = ['IP Virtual Server version 1.2.1 (size=4096)', ...head];
+  for (let s = 0; s < services; s++) {
+    const vip = `10.${s >> 16}.${(s >> 8) & 255}.${s & 255}:80`;
+    lines.push(kind === 'list' ? `TCP  ${vip} wrr` : `TCP  ${vip}`.padEnd(33) + [s * 7, s * 31, s * 29, s * 4100, 12345678901].map(col).join(''));
+    for (let r = 0; r < per; r++) {
+      const rs = `172.16.${s & 255}.${r + 1}:8080`;
+      lines.push(kind === 'list' ? `  -> ${rs}`.padEnd(33) + `Masq    ${r + 1}      ${r}          ${r * 3}` : `  -> ${rs}`.padEnd(33) + [r, r * 5, r * 4, r * 700, r * 900].map(col).join(''));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function sectioned(services: number, per: number): string {
+  return (['stats', 'rate', 'list'] as const).map((k) => `@@lvs-stats begin ${k}\n${listing(k, services, per)}@@lvs-stats end ${k} 0\n`).join('');
+}
+
+/** A snapshot with `rows` table rows (services + real servers), values varying with `tick`. */
+function snapshotOf(services: number, per: number, tick: number): DirectorSnapshot {
+  const rate = (k: number) => ({ cps: (k * 7 + tick) % 50, inPps: (k * 13 + tick * 3) % 900, outPps: (k + tick) % 7, inBps: (k * 1009 + tick * 77) % 900_000, outBps: (k * 31 + tick) % 4000 });
+  const totals = (k: number) => ({ conns: k * 100 + tick * 3, inPkts: k * 900 + tick * 11, outPkts: k, inBytes: k * 90_000 + tick * 1234, outBytes: k * 10 });
+  const svcs: ServiceStats[] = [];
+  for (let s = 0; s < services; s++) {
+    const realServers: RealServerStats[] = [];
+    for (let r = 0; r < per; r++) {
+      const k = s * per + r;
+      realServers.push({ id: `svc${s}|10.1.${s}.${r}:80`, endpoint: `10.1.${s}.${r}:80`, weight: r + 1, method: 'nat', activeConn: (k + tick) % 40, inactConn: (k * 3 + tick) % 90, totals: totals(k), rate: rate(k), approximate: false });
+    }
+    svcs.push({
+      id: `svc${s}`, label: `TCP 10.0.0.${s}:80`, scheduler: 'wrr', activeConn: 0, inactConn: 0, totals: totals(s), rate: rate(s), approximate: false, realServers,
+      share: { basis: 'window', connections: 100, maxDeviation: 0.02, rows: realServers.map((r, i) => ({ id: r.id, endpoint: r.endpoint, weight: i + 1, expected: 1 / per, observed: 1 / per })) },
+    });
+  }
+  return { director: 'director', time: 1_700_000_000_000 + tick * 2000, services: svcs, warnings: [] };
+}
+
+/** Runs in the page (browser JavaScript, kept as text: the root tsconfig has no DOM types). */
+const IN_PAGE = `(all) => {
+  const post = (data) => window.dispatchEvent(new MessageEvent('message', { data }));
+  post({ type: 'init', ref: { file: 'bench', cluster: 'bench' }, directors: ['director'], intervalSeconds: 2, paused: false });
+  post({ type: 'snapshot', snapshot: all[0] });
+  const app = window.lvsStatsApp;
+  const whole = [];
+  const table = [];
+  for (let i = 1; i < all.length; i++) {
+    const t0 = performance.now();
+    post({ type: 'snapshot', snapshot: all[i] });
+    void document.body.offsetHeight; // include style and layout
+    whole.push(performance.now() - t0);
+  }
+  for (let i = 1; i < all.length; i++) {
+    const t0 = performance.now();
+    app.table.update(all[(i * 5) % all.length]);
+    void document.body.offsetHeight;
+    table.push(performance.now() - t0);
+  }
+  const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  return { whole: med(whole.slice(3)), table: med(table.slice(3)), rows: app.table.rowCount() };
+}`;
+
+async function webviewBench(): Promise<BenchResult[]> {
+  const bundle = path.resolve(__dirname, '..', '..', 'dist', 'webview', 'main.js');
+  if (!fs.existsSync(bundle)) return [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lvs-stats-bench-'));
+  const html = path.join(dir, 'bench.html');
+  fs.writeFileSync(html, `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${pathToFileURL(bundle.replace(/\.js$/, '.css')).href}"></head>
+<body><div id="app"></div><script>
+window.__posted = [];
+window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => undefined });
+</script><script src="${pathToFileURL(bundle).href}"></script></body></html>`);
+  const browser = await chromium.launch({ executablePath: process.env.LVS_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await page.route(/^(https?|wss?):\/\//, (route) => route.abort('blockedbyclient'));
+    await page.goto(pathToFileURL(html).href);
+    await page.waitForFunction('window.lvsStatsApp !== undefined');
+    // 100 services × 9 real servers + 100 service rows = 1,000 rows.
+    const snaps = Array.from({ length: 24 }, (_, i) => snapshotOf(100, 9, i));
+    const times = (await page.evaluate(`(${IN_PAGE})(${JSON.stringify(snaps)})`)) as { whole: number; table: number; rows: number };
+    if (times.rows !== 1000) throw new Error(`the table has ${times.rows} rows, not 1,000`);
+    return [
+      { name: 'webview: snapshot message, 1,000 rows (table + KPIs + share + charts, with layout)', unit: 'ms', median: times.whole, goal: '≤ 16 ms' },
+      { name: 'webview: table update only, 1,000 rows (with layout)', unit: 'ms', median: times.table, goal: '≤ 16 ms' },
+    ];
+  } finally {
+    await browser.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const stats = listing('stats', 1000, 9); // 10,000 entries
+  const reading = sectioned(1000, 9);
+  const parsed = parseStatsReading(reading);
+  const parseMs = await medianMs(() => parseStatsListing(stats), 15, 3);
+  return [
+    { name: 'parse --stats --exact, 10,000 entries', unit: 'ms', median: parseMs, goal: '≤ 10 ms' },
+    { name: 'reading: split + parse --stats, --rate, -Ln (10,000 entries each)', unit: 'ms', median: await medianMs(() => parseStatsReading(reading), 9, 2), baseline: { name: 'parse --stats alone', median: parseMs } },
+    { name: 'merge into a snapshot (deltas, share), 10,000 entries', unit: 'ms', median: await medianMs(() => buildSnapshot(parsed, { director: 'd', time: 0, baseline: new Map() }), 9, 2) },
+    ...(await webviewBench()),
+  ];
+}
