@@ -96,7 +96,7 @@ export const applyCommand: CliCommand = {
     if (typeof loaded === 'number') return loaded;
     const force = values.force ?? false;
 
-    const pool = clusterPool(loaded.model, io, values['trust-store'] ?? defaultTrustStore());
+    const pool = clusterPool(loaded.model, values['trust-store'] ?? defaultTrustStore());
     const controller = new AbortController();
     const onSigint = (): void => {
       io.stderr.write('\nlvsctl apply: cancelled; rolling back…\n');
@@ -118,7 +118,7 @@ export const applyCommand: CliCommand = {
           io.stderr.write('lvsctl apply: stdin is not a terminal; pass --yes to apply without asking\n');
           return APPLY_EXIT.notConfirmed;
         }
-        if (!(await confirm(io, 'Apply these changes? [y/N] '))) {
+        if (!(await confirm('Apply these changes? [y/N] '))) {
           io.stdout.write('Not applied.\n');
           return APPLY_EXIT.notConfirmed;
         }

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { LiveState } from '../core/apply/liveState';
@@ -16,10 +15,9 @@ import type { IpvsTable } from '../core/ipvs/types';
 import { planJson, renderPlanText } from '../core/plan/planRender';
 import { planTable } from '../core/plan/planTable';
 import type { LiveTable, Plan } from '../core/plan/planTypes';
-import { SshPool } from '../core/ssh/connectionPool';
-import { resolveHost } from '../core/ssh/resolveHost';
-import type { SshPrompts } from '../core/ssh/types';
+import type { SshPool } from '../core/ssh/connectionPool';
 import { UsageError } from './cliIo';
+import { DEFAULT_TRUST_STORE, openSshSession } from './sshSession';
 import type { CliCommand, CliIo } from './cliIo';
 
 const USAGE = `Usage: lvsctl plan FILE [--cluster NAME] [--json] [--live SNAPSHOT] [--trust-store PATH] [--detailed-exitcode]
@@ -79,53 +77,21 @@ export async function loadCluster(command: string, file: string, name: string | 
 }
 
 export function defaultTrustStore(): string {
-  return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'vscode-lvs', 'known_hosts');
+  return DEFAULT_TRUST_STORE;
 }
 
-function ask(io: CliIo, question: string, hidden = false): Promise<string | undefined> {
+/** A y/N question on the terminal (the caller checks for a TTY first). */
+export function confirm(question: string): Promise<boolean> {
   return new Promise((done) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    if (hidden) {
-      const out = rl as unknown as { _writeToOutput?: (s: string) => void };
-      io.stderr.write(question);
-      out._writeToOutput = () => undefined;
-      rl.question('', (a) => { io.stderr.write('\n'); rl.close(); done(a); });
-    } else {
-      rl.question(question, (a) => { rl.close(); done(a); });
-    }
-    rl.on('SIGINT', () => { rl.close(); done(undefined); });
+    rl.on('SIGINT', () => { rl.close(); done(false); });
+    rl.question(question, (a) => { rl.close(); done(/^y(es)?$/i.test(a.trim())); });
   });
 }
 
-/** Terminal prompts, only when stdin is a TTY (host key confirmation, key passphrase). */
-export function terminalPrompts(io: CliIo): SshPrompts {
-  if (!process.stdin.isTTY) return {};
-  return {
-    confirmHostKey: async (q) => {
-      const a = await ask(io, `The authenticity of host ${q.host} (port ${q.port}) can't be established.\n${q.keyType} key fingerprint is ${q.fingerprint}.\nTrust it? (yes/no) `);
-      return a?.trim().toLowerCase() === 'yes';
-    },
-    passphrase: (q) => ask(io, `Passphrase for ${q.keyPath} (${q.host}): `, true),
-  };
-}
-
-export function confirm(io: CliIo, question: string): Promise<boolean> {
-  return ask(io, question).then((a) => /^y(es)?$/i.test(a?.trim() ?? ''));
-}
-
-/** An SshPool over the cluster file's hosts. */
-export function clusterPool(model: ClusterFile, io: CliIo, trustStorePath: string): SshPool {
-  const hostByName = new Map(model.hosts.map((h) => [h.name, h]));
-  return new SshPool({
-    trustStorePath,
-    prompts: terminalPrompts(io),
-    resolve: (name) => {
-      const h = hostByName.get(name);
-      const options: Parameters<typeof resolveHost>[2] = { settingsFor: (n) => hostByName.get(n)?.ssh };
-      if (h?.addresses[0] !== undefined) options.fallbackAddress = h.addresses[0];
-      return resolveHost(name, h?.ssh ?? {}, options);
-    },
-  });
+/** An SshPool over the cluster file's hosts: the same session every CLI command uses (src/cli/sshSession.ts). */
+export function clusterPool(model: ClusterFile, trustStorePath: string): SshPool {
+  return openSshSession(model, { trustStore: trustStorePath }).pool;
 }
 
 export interface DirectorPreview {
@@ -204,7 +170,7 @@ export const planCommand: CliCommand = {
       const plan = planTable(loaded.desired, { table: rules.table }, { prune: loaded.cluster.prune });
       previews = loaded.cluster.directors.map((d) => ({ host: d.host, plan, sysctls: [] }));
     } else {
-      const pool = clusterPool(loaded.model, io, values['trust-store'] ?? defaultTrustStore());
+      const pool = clusterPool(loaded.model, values['trust-store'] ?? defaultTrustStore());
       try {
         previews = await previewDirectors(pool, loaded, false);
       } finally {

@@ -14,7 +14,7 @@ import { resolveHost } from '../core/ssh/resolveHost';
 import type { ResolveOptions } from '../core/ssh/resolveHost';
 import type { DebugLog, SshPrompts } from '../core/ssh/types';
 
-export const DEFAULT_TRUST_STORE = join(homedir(), '.config', 'vscode-lvs', 'known_hosts');
+export const DEFAULT_TRUST_STORE = join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'vscode-lvs', 'known_hosts');
 
 export interface SshSessionOptions {
   trustStore?: string;

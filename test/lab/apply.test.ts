@@ -105,8 +105,7 @@ describe('plan/apply on the lab director', { skip }, () => {
     ctx.lab = await ensureLab();
     const { model } = validateClusterFile(readFileSync(ctx.lab.lvsYaml, 'utf8'));
     ctx.model = model;
-    const sink = bufferIo();
-    ctx.pool = clusterPool(model, sink.io, join(mkdtempSync(join(tmpdir(), 'lvs-apply-')), 'known_hosts'));
+    ctx.pool = clusterPool(model, join(mkdtempSync(join(tmpdir(), 'lvs-apply-')), 'known_hosts'));
   });
   after(async () => {
     ctx.pool?.close();
