@@ -61,21 +61,24 @@ if have_tier netns && privileged_ok netns; then
   node_tier netns 1 'netns/*'
 fi
 
+lab_started=0
+# The lab is started once for the tiers that use it (lab; vscode tests the statistics panel against it),
+# and stopped at the end, whatever happens.
+trap '[ "$lab_started" -eq 1 ] && bash lab/lab.sh down >/dev/null 2>&1' EXIT
+lab_up() {
+  bash lab/lab.sh status >/dev/null 2>&1 && return 0
+  echo "== lab: starting the local LVS lab"
+  if bash lab/lab.sh up; then lab_started=1; return 0; fi
+  echo "lab: could not start"; total_fail=$((total_fail + 1)); failed_tiers+=("lab-up"); return 1
+}
+
 if have_tier lab && privileged_ok lab; then
-  lab_started=0
-  if ! bash lab/lab.sh status >/dev/null 2>&1; then
-    echo "== lab: starting the local LVS lab"
-    if bash lab/lab.sh up; then lab_started=1; else
-      echo "lab: could not start"; total_fail=$((total_fail + 1)); failed_tiers+=("lab-up")
-    fi
-  fi
-  if bash lab/lab.sh status >/dev/null 2>&1; then
-    node_tier lab 1 'lab/*'
-  fi
-  [ "$lab_started" -eq 1 ] && bash lab/lab.sh down
+  lab_up && node_tier lab 1 'lab/*'
 fi
 
 if have_tier vscode; then
+  # Root machines (CI) run the statistics panel's UI test against the lab.
+  [ "$(id -u)" -eq 0 ] && [ "${LVS_LAB_SKIP:-}" = "" ] && lab_up
   if [ -f out/test/vscode/run.js ]; then
     echo "== vscode (code-server + Chromium)"
     node out/test/vscode/run.js 2>&1 | tee "$results/vscode.log"
@@ -91,6 +94,7 @@ if have_tier vscode; then
   fi
 fi
 
+if [ "$lab_started" -eq 1 ]; then bash lab/lab.sh down >/dev/null 2>&1; lab_started=0; fi
 [ ${#failed_tiers[@]} -eq 0 ] || echo "failed tiers: ${failed_tiers[*]}"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
