@@ -5,38 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { main } from '../../src/cli/lvsctl';
+import { CLASSIC_DR_EXAMPLE } from '../builders/clusterFileText';
 
 let dir: string;
 
-const CLASSIC = `version: 1
-hosts:
-  - name: node3
-    address: 192.168.116.3/24
-    interface: eth0
-  - name: node1
-    address: 192.168.116.4/24
-    interface: eth0
-  - name: node2
-    address: 192.168.116.5/24
-    interface: eth0
-clusters:
-  - name: web
-    directors:
-      - host: node3
-        interface: eth0
-        vipLabel: eth0:1
-    services:
-      - name: http
-        protocol: tcp
-        vip: 192.168.116.200
-        port: 80
-        scheduler: rr
-        realServers:
-          - { host: node1, port: 80, method: dr, weight: 1 }
-          - { host: node2, port: 80, method: dr, weight: 1 }
-`;
+const CLASSIC = CLASSIC_DR_EXAMPLE; // the README's node3/node1/node2 example
 
-const BROKEN = CLASSIC.replace('scheduler: rr', 'scheduler: rrr').replace('address: 192.168.116.5/24', 'address: 192.168.116.500');
+const BROKEN = CLASSIC.replace('scheduler: rr', 'scheduler: rrr').replace('address: 192.168.116.5\n', 'address: 192.168.116.500\n');
 
 async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -72,10 +47,10 @@ test('validate: errors print file:line:col: severity code: message and exit 1', 
   const lines = r.stdout.trim().split('\n');
   const sched = lines.find((l) => l.includes('"rrr"'));
   assert.ok(sched, r.stdout);
-  assert.match(sched, /^broken\.lvs\.yaml:23:20: error LVS\d{3}: /);
+  assert.match(sched, /^broken\.lvs\.yaml:25:20: error LVS\d{3}: /);
   const addr = lines.find((l) => l.includes('192.168.116.500'));
   assert.ok(addr, r.stdout);
-  assert.match(addr, /^broken\.lvs\.yaml:10:14: error LVS\d{3}: /);
+  assert.match(addr, /^broken\.lvs\.yaml:12:14: error LVS\d{3}: /);
 });
 
 test('validate --json: LSP-shaped diagnostics with 0-based ranges', async () => {
@@ -85,7 +60,7 @@ test('validate --json: LSP-shaped diagnostics with 0-based ranges', async () => 
   const sched = out.diagnostics.find((d) => d.message.includes('"rrr"'));
   assert.ok(sched);
   assert.equal(sched.file, 'broken.lvs.yaml');
-  assert.deepEqual(sched.range.start, { line: 22, character: 19 });
+  assert.deepEqual(sched.range.start, { line: 24, character: 19 });
   assert.equal(sched.severity, 'error');
   const rules = out.diagnostics.filter((d) => d.file === 'bad.ipvsadm');
   assert.ok(rules.length >= 1 && rules.every((d) => /^IPVSADM\d{3}$/.test(d.code)), JSON.stringify(rules));
