@@ -1,10 +1,9 @@
 import { hostname, userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import type { DirectorResult } from '../core/apply/applyDirector';
 import { applyDirector, poolLink } from '../core/apply/applyDirector';
 import { holderInfo } from '../core/apply/remoteLock';
 import { tableRulesText } from '../core/plan/ipvsadmLines';
-import { UsageError } from './cliIo';
+import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
 import {
   clusterPool, confirm, defaultTrustStore, loadCluster, previewDirectors, previewHasChanges, previewText,
@@ -69,20 +68,11 @@ export const applyCommand: CliCommand = {
   summary: "make the cluster's directors hold the file's IPVS table (plan, confirm, apply, verify)",
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
+    const parsed = parseCommandArgs(args, {
           cluster: { type: 'string' }, yes: { type: 'boolean', short: 'y' }, force: { type: 'boolean' },
           'drain-timeout': { type: 'string' }, persist: { type: 'boolean' }, 'lock-wait': { type: 'string' },
           'trust-store': { type: 'string' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+        });
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('exactly one FILE is needed');
     const seconds = (name: string, v: string | undefined, dflt: number): number => {

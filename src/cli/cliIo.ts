@@ -1,3 +1,6 @@
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+
 /** What a CLI command may touch: its streams and the file system through node:fs. Tests pass buffers. */
 export interface OutStream {
   write(chunk: string): unknown;
@@ -20,4 +23,13 @@ export interface CliCommand {
   summary: string;
   usage: string;
   run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** Parses a command's arguments (positionals allowed); a wrong option becomes a UsageError (exit 2). */
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, allowPositionals: true, options });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }

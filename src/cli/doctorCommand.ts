@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { runDoctor } from '../core/doctor/runDoctor';
 import { formatFinding } from '../core/doctor/finding';
-import { UsageError } from './cliIo';
+import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
 import { loadCluster } from './prepareCommand';
 import { openSshSession } from './sshSession';
@@ -27,12 +26,7 @@ export const doctorCommand: CliCommand = {
   summary: 'check the hosts of a cluster read-only and explain every problem found',
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, allowPositionals: true, options: { cluster: { type: 'string' }, json: { type: 'boolean' }, 'no-persist': { type: 'boolean' }, 'trust-store': { type: 'string' } } });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const parsed = parseCommandArgs(args, { cluster: { type: 'string' }, json: { type: 'boolean' }, 'no-persist': { type: 'boolean' }, 'trust-store': { type: 'string' } });
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('exactly one FILE is needed');
     const loaded = await loadCluster(positionals[0], values.cluster, io, 'doctor');

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import type { LiveState } from '../core/apply/liveState';
 import { liveStateCommand } from '../core/apply/liveState';
 import { sysctlChanges } from '../core/apply/sysctlSync';
@@ -16,7 +15,7 @@ import { planJson, renderPlanText } from '../core/plan/planRender';
 import { planTable } from '../core/plan/planTable';
 import type { LiveTable, Plan } from '../core/plan/planTypes';
 import type { SshPool } from '../core/ssh/connectionPool';
-import { UsageError } from './cliIo';
+import { parseCommandArgs, UsageError } from './cliIo';
 import { DEFAULT_TRUST_STORE, openSshSession } from './sshSession';
 import type { CliCommand, CliIo } from './cliIo';
 
@@ -135,19 +134,10 @@ export const planCommand: CliCommand = {
   summary: "show what apply would change on the cluster's directors",
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
+    const parsed = parseCommandArgs(args, {
           cluster: { type: 'string' }, json: { type: 'boolean' }, live: { type: 'string' },
           'trust-store': { type: 'string' }, 'detailed-exitcode': { type: 'boolean' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+        });
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('exactly one FILE is needed');
     const loaded = await loadCluster('plan', positionals[0], values.cluster, io);

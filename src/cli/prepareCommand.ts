@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../core/diagnostics';
 import { validateClusterFile } from '../core/clusterFile/validate';
 import type { ClusterFile } from '../core/clusterFile/types';
@@ -11,7 +10,7 @@ import { readStateCommand } from '../core/hostprep/hostState';
 import type { InitSystem } from '../core/hostprep/persistence';
 import { runPreparation } from '../core/hostprep/runHostPlan';
 import type { HostReport, StepReport } from '../core/hostprep/runHostPlan';
-import { UsageError } from './cliIo';
+import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
 import { openSshSession } from './sshSession';
 
@@ -88,19 +87,11 @@ export const prepareCommand: CliCommand = {
   summary: 'prepare directors and real servers (VIPs, sysctls, modules, tunnels); --teardown undoes it',
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args, allowPositionals: true,
-        options: {
+    const parsed = parseCommandArgs(args, {
           cluster: { type: 'string' }, 'dry-run': { type: 'boolean' }, teardown: { type: 'boolean' }, 'no-persist': { type: 'boolean' },
           json: { type: 'boolean' }, init: { type: 'string' }, host: { type: 'string', multiple: true }, concurrency: { type: 'string' },
           'trust-store': { type: 'string' }, verbose: { type: 'boolean' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+        });
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('exactly one FILE is needed');
     const init = values.init ?? 'auto';

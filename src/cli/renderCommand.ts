@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { desiredTable } from '../core/clusterFile/desiredTable';
 import { validateClusterFile } from '../core/clusterFile/validate';
 import { formatDiagnostic, hasErrors } from '../core/diagnostics';
 import { classifyFile } from '../core/fileKinds';
 import { parseRules } from '../core/ipvs/rulesParser';
 import { renderRules } from '../core/ipvs/rulesRenderer';
-import { UsageError } from './cliIo';
+import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
 
 const USAGE = `Usage: lvsctl render FILE [--cluster NAME]
@@ -24,12 +23,7 @@ export const renderCommand: CliCommand = {
   summary: "print a cluster's desired IPVS table in ipvsadm-save -n format",
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, allowPositionals: true, options: { cluster: { type: 'string' } } });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const parsed = parseCommandArgs(args, { cluster: { type: 'string' } });
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('exactly one FILE is needed');
     const file = positionals[0];

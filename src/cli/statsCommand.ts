@@ -7,7 +7,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { validateClusterFile } from '../core/clusterFile/validate';
 import { formatDiagnostic } from '../core/diagnostics';
 import { buildSnapshot } from '../core/stats/snapshot';
@@ -16,7 +15,7 @@ import { DEFAULT_INTERVAL_MS, StatsPoller } from '../core/stats/statsPoller';
 import { statsTarget } from '../core/stats/statsPool';
 import { statsReadingCommand } from '../core/stats/statsReading';
 import type { DirectorSnapshot, DirectorStatus, RealServerStats, ServiceStats } from '../shared/statsProtocol';
-import { UsageError } from './cliIo';
+import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
 import { openSshSession } from './sshSession';
 
@@ -85,18 +84,10 @@ export const statsCommand: CliCommand = {
   summary: 'live connection statistics of a cluster\'s directors (ipvsadm --stats/--rate over SSH)',
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args, allowPositionals: true,
-        options: {
+    const parsed = parseCommandArgs(args, {
           cluster: { type: 'string' }, json: { type: 'boolean' }, watch: { type: 'boolean' }, interval: { type: 'string' },
           thresholds: { type: 'boolean' }, 'persistent-conn': { type: 'boolean' }, 'trust-store': { type: 'string' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+        });
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('exactly one FILE is needed');
     let intervalS = DEFAULT_INTERVAL_MS / 1000;

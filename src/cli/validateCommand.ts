@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../core/diagnostics';
 import type { Diagnostic } from '../core/diagnostics';
 import { classifyFile } from '../core/fileKinds';
 import type { FileKind } from '../core/fileKinds';
 import { validateText } from '../core/validateText';
-import { UsageError } from './cliIo';
+import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
 
 const USAGE = `Usage: lvsctl validate [--json] [--kind cluster|rules] FILE...
@@ -28,16 +27,7 @@ export const validateCommand: CliCommand = {
   summary: 'check cluster files and ipvsadm rules files, print diagnostics',
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: { json: { type: 'boolean' }, kind: { type: 'string' } },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const parsed = parseCommandArgs(args, { json: { type: 'boolean' }, kind: { type: 'string' } });
     const { values, positionals } = parsed;
     if (positionals.length === 0) throw new UsageError('no FILE given');
     const forced = values.kind;
