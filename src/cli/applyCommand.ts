@@ -1,13 +1,11 @@
 import { hostname, userInfo } from 'node:os';
-import type { DirectorResult } from '../core/apply/applyDirector';
-import { applyDirector, poolLink } from '../core/apply/applyDirector';
 import { holderInfo } from '../core/apply/remoteLock';
-import { tableRulesText } from '../core/plan/ipvsadmLines';
+import { applyCluster, applyResultText } from '../core/operations/applyCluster';
+import { previewDirectors, previewHasChanges, previewText } from '../core/operations/directorPreview';
 import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
-import {
-  clusterPool, confirm, defaultTrustStore, loadCluster, previewDirectors, previewHasChanges, previewText,
-} from './planCommand';
+import { loadClusterFile } from './loadClusterFile';
+import { clusterPool, confirm, defaultTrustStore } from './planCommand';
 
 /** Exit codes of `lvsctl apply` (documented in docs/plan-apply.md). */
 export const APPLY_EXIT = {
@@ -44,25 +42,6 @@ errors; 2 usage; 3 not confirmed (answered no, or no terminal and no --yes); 4 f
 director's table is as before (nothing changed, or rolled back to the snapshot); 5 failed and the
 rollback failed too: the table may be partly applied (the snapshot is printed).`;
 
-function resultText(r: DirectorResult): string {
-  const out: string[] = [];
-  switch (r.status) {
-    case 'unchanged': out.push(`${r.host}: nothing to do`); break;
-    case 'applied': out.push(`${r.host}: applied ${r.steps.length} step${r.steps.length === 1 ? '' : 's'}${r.sysctls.length ? `, ${r.sysctls.length} sysctl${r.sysctls.length === 1 ? '' : 's'}` : ''}; read back equals the file`); break;
-    case 'not-applied': out.push(`${r.host}: NOT applied (nothing changed): ${r.error ?? ''}`); break;
-    case 'rolled-back': out.push(`${r.host}: FAILED, rolled back to the snapshot: ${r.error ?? ''}`); break;
-    case 'rollback-failed': out.push(`${r.host}: FAILED and the ROLLBACK FAILED: ${r.error ?? ''}; rollback: ${r.rollbackError ?? ''}`); break;
-  }
-  if (r.failedLine) out.push(`  failing line ${r.failedLine.index + 1}: ${r.failedLine.line}\n  ipvsadm said: ${r.failedLine.message}`);
-  for (const line of r.drainDeletes) out.push(`  deleted after draining: ${line}`);
-  for (const p of r.pending) out.push(`  still draining: ${p.server} of ${p.service}`);
-  if (r.persisted) out.push(`  boot rules ${r.persisted.path}: ${r.persisted.status}`);
-  if (r.status === 'rollback-failed' && r.snapshotText !== undefined) {
-    out.push(`  snapshot (ipvsadm -S -n before apply; thresholds not shown):\n${r.snapshotText.replace(/^/gm, '    ')}`);
-  }
-  return `${out.join('\n')}\n`;
-}
-
 export const applyCommand: CliCommand = {
   name: 'apply',
   summary: "make the cluster's directors hold the file's IPVS table (plan, confirm, apply, verify)",
@@ -82,7 +61,7 @@ export const applyCommand: CliCommand = {
     };
     const drainTimeout = seconds('drain-timeout', values['drain-timeout'], 30);
     const lockWait = seconds('lock-wait', values['lock-wait'], 30);
-    const loaded = await loadCluster('apply', positionals[0], values.cluster, io);
+    const loaded = await loadClusterFile('apply', positionals[0], values.cluster, io);
     if (typeof loaded === 'number') return loaded;
     const force = values.force ?? false;
 
@@ -115,26 +94,20 @@ export const applyCommand: CliCommand = {
       }
       process.on('SIGINT', onSigint);
       const holder = holderInfo({ user: userInfo().username, localHost: hostname(), pid: process.pid, cluster: loaded.cluster.name });
+      const results = await applyCluster(pool, loaded, previews, {
+        force,
+        drainTimeoutMs: drainTimeout * 1000,
+        persist: values.persist ?? false,
+        lockWaitSeconds: lockWait,
+        holder,
+        signal: controller.signal,
+        onEvent: (e) => { if (e.phase === 'drain-wait') io.stderr.write(`${e.host}: draining ${e.detail ?? ''}\n`); },
+      });
       let exit: number = APPLY_EXIT.ok;
-      for (const p of previews) {
-        const r = await applyDirector(poolLink(pool, p.host), {
-          cluster: loaded.cluster.name,
-          desired: loaded.desired,
-          sysctls: loaded.cluster.sysctls,
-          prune: loaded.cluster.prune,
-          force,
-          drainTimeoutMs: drainTimeout * 1000,
-          persist: values.persist ?? false,
-          lockWaitSeconds: lockWait,
-          holder,
-          signal: controller.signal,
-          ...(p.live ? { expectedTable: tableRulesText(p.live.table) } : {}),
-          onEvent: (e) => { if (e.phase === 'drain-wait') io.stderr.write(`${e.host}: draining ${e.detail ?? ''}\n`); },
-        });
-        io.stdout.write(resultText(r));
+      for (const r of results) {
+        io.stdout.write(applyResultText(r));
         if (r.status === 'rollback-failed') exit = APPLY_EXIT.rollbackFailed;
         else if ((r.status === 'rolled-back' || r.status === 'not-applied') && exit === APPLY_EXIT.ok) exit = APPLY_EXIT.failedUnchanged;
-        if (controller.signal.aborted) break;
       }
       return exit;
     } finally {

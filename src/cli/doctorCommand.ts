@@ -2,7 +2,7 @@ import { runDoctor } from '../core/doctor/runDoctor';
 import { formatFinding } from '../core/doctor/finding';
 import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
-import { loadCluster } from './prepareCommand';
+import { loadClusterFile } from './loadClusterFile';
 import { openSshSession } from './sshSession';
 
 const USAGE = `Usage: lvsctl doctor FILE [--cluster NAME] [--json] [--no-persist] [--trust-store PATH]
@@ -29,16 +29,16 @@ export const doctorCommand: CliCommand = {
     const parsed = parseCommandArgs(args, { cluster: { type: 'string' }, json: { type: 'boolean' }, 'no-persist': { type: 'boolean' }, 'trust-store': { type: 'string' } });
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('exactly one FILE is needed');
-    const loaded = await loadCluster(positionals[0], values.cluster, io, 'doctor');
+    const loaded = await loadClusterFile('doctor', positionals[0], values.cluster, io);
     if (typeof loaded === 'number') return loaded;
     const session = openSshSession(loaded.model, values['trust-store'] !== undefined ? { trustStore: values['trust-store'] } : {});
     try {
-      const findings = await runDoctor(session.run, loaded.model, loaded.cluster, { persist: !values['no-persist'] });
-      if (values.json) io.stdout.write(`${JSON.stringify({ cluster: loaded.cluster, findings }, null, 2)}\n`);
+      const findings = await runDoctor(session.run, loaded.model, loaded.cluster.name, { persist: !values['no-persist'] });
+      if (values.json) io.stdout.write(`${JSON.stringify({ cluster: loaded.cluster.name, findings }, null, 2)}\n`);
       else {
         for (const f of findings) io.stdout.write(`${formatFinding(f)}\n`);
         const errors = findings.filter((f) => f.severity === 'error').length;
-        io.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} other finding${findings.length - errors === 1 ? '' : 's'} in cluster ${loaded.cluster}\n`);
+        io.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} other finding${findings.length - errors === 1 ? '' : 's'} in cluster ${loaded.cluster.name}\n`);
       }
       return findings.some((f) => f.severity === 'error') ? 1 : 0;
     } finally {

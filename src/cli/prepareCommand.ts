@@ -1,8 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { formatDiagnostic } from '../core/diagnostics';
-import { validateClusterFile } from '../core/clusterFile/validate';
-import type { ClusterFile } from '../core/clusterFile/types';
 import { arpProbes, arpQuery, arpVerdicts } from '../core/hostprep/arpCheck';
 import type { ArpVerdict } from '../core/hostprep/arpCheck';
 import { hostRequirements } from '../core/hostprep/hostRequirements';
@@ -12,6 +7,7 @@ import { runPreparation } from '../core/hostprep/runHostPlan';
 import type { HostReport, StepReport } from '../core/hostprep/runHostPlan';
 import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
+import { loadClusterFile } from './loadClusterFile';
 import { openSshSession } from './sshSession';
 
 const USAGE = `Usage: lvsctl prepare FILE [--cluster NAME] [--dry-run] [--teardown] [--no-persist] [--json]
@@ -37,28 +33,6 @@ Options:
   --verbose          SSH debug lines on stderr (never a secret)
 
 Exit codes: 0 every host ready, 1 a host failed or needs manual action, 2 wrong usage or unreadable file.`;
-
-/** Reads and validates a cluster file and picks the cluster; writes diagnostics and returns an exit code on failure. */
-export async function loadCluster(file: string, cluster: string | undefined, io: CliIo, command: string): Promise<{ model: ClusterFile; cluster: string } | number> {
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd ?? process.cwd(), file), 'utf8');
-  } catch (err) {
-    io.stderr.write(`lvsctl ${command}: ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}\n`);
-    return 2;
-  }
-  const { model, diagnostics } = validateClusterFile(text);
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) {
-    for (const d of errors) io.stderr.write(`${formatDiagnostic(file, d)}\n`);
-    io.stderr.write(`lvsctl ${command}: ${file} has errors; nothing was done (lvsctl validate ${file})\n`);
-    return 1;
-  }
-  const name = cluster ?? (model.clusters.length === 1 ? model.clusters[0].name : undefined);
-  if (name === undefined) throw new UsageError(`--cluster is needed: the file has ${model.clusters.map((c) => c.name).join(', ') || 'no clusters'}`);
-  if (!model.clusters.some((c) => c.name === name)) throw new UsageError(`no cluster "${name}" in ${file} (it has ${model.clusters.map((c) => c.name).join(', ')})`);
-  return { model, cluster: name };
-}
 
 const MARK: Record<StepReport['outcome'], string> = { 'already done': '=', 'will change': '+', changed: '+', failed: 'x', manual: '!' };
 
@@ -98,12 +72,12 @@ export const prepareCommand: CliCommand = {
     if (!['auto', 'systemd', 'ifupdown', 'none'].includes(init)) throw new UsageError(`--init must be auto, systemd, ifupdown or none, not '${init}'`);
     const concurrency = values.concurrency !== undefined ? Number(values.concurrency) : undefined;
     if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) throw new UsageError('--concurrency takes a positive integer');
-    const loaded = await loadCluster(positionals[0], values.cluster, io, 'prepare');
+    const loaded = await loadClusterFile('prepare', positionals[0], values.cluster, io);
     if (typeof loaded === 'number') return loaded;
-    let reqs = hostRequirements(loaded.model, loaded.cluster);
+    let reqs = hostRequirements(loaded.model, loaded.cluster.name);
     if (values.host?.length) {
       const unknown = values.host.filter((h) => !reqs.some((r) => r.host === h));
-      if (unknown.length) throw new UsageError(`not a host of cluster ${loaded.cluster}: ${unknown.join(', ')}`);
+      if (unknown.length) throw new UsageError(`not a host of cluster ${loaded.cluster.name}: ${unknown.join(', ')}`);
       reqs = reqs.filter((r) => values.host?.includes(r.host));
     }
     const session = openSshSession(loaded.model, {
@@ -120,7 +94,7 @@ export const prepareCommand: CliCommand = {
       });
       const arp: { director: string; verdict: ArpVerdict }[] = [];
       if (!dryRun && !teardown) {
-        const probes = arpProbes(loaded.model, loaded.cluster).filter((p) => reqs.some((r) => r.host === p.host));
+        const probes = arpProbes(loaded.model, loaded.cluster.name).filter((p) => reqs.some((r) => r.host === p.host));
         for (const director of new Set(probes.map((p) => p.host))) {
           const mine = probes.filter((p) => p.host === director);
           try {
@@ -134,7 +108,7 @@ export const prepareCommand: CliCommand = {
       const failed = reports.filter((r) => !r.ok);
       const arpBad = arp.filter((a) => a.verdict.kind === 'others-answer');
       if (values.json) {
-        io.stdout.write(`${JSON.stringify({ cluster: loaded.cluster, mode: teardown ? 'teardown' : 'prepare', dryRun, hosts: reports, arp: arp.map((a) => ({ director: a.director, ...a.verdict })) }, null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify({ cluster: loaded.cluster.name, mode: teardown ? 'teardown' : 'prepare', dryRun, hosts: reports, arp: arp.map((a) => ({ director: a.director, ...a.verdict })) }, null, 2)}\n`);
       } else {
         for (const a of arp) io.stdout.write(`${formatArp(a.verdict, a.director)}\n`);
         const changed = reports.filter((r) => r.steps.some((s) => s.outcome === 'changed')).length;

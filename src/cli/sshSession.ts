@@ -4,17 +4,14 @@
  * (~/.config/vscode-lvs/known_hosts unless --trust-store), and prompts on the terminal — only when stdin
  * is a TTY; otherwise nothing can be asked and the SSH layer fails with a message saying what it needed.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ClusterFile } from '../core/clusterFile/types';
-import { SshPool } from '../core/ssh/connectionPool';
+import { clusterSshPool, defaultTrustStorePath } from '../core/operations/clusterPool';
+import type { SshPool } from '../core/ssh/connectionPool';
 import type { RemoteCommand } from '../core/ssh/remoteCommand';
-import { resolveHost } from '../core/ssh/resolveHost';
-import type { ResolveOptions } from '../core/ssh/resolveHost';
 import type { DebugLog, SshPrompts } from '../core/ssh/types';
 
-export const DEFAULT_TRUST_STORE = join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'vscode-lvs', 'known_hosts');
+export const DEFAULT_TRUST_STORE = defaultTrustStorePath();
 
 export interface SshSessionOptions {
   trustStore?: string;
@@ -35,21 +32,12 @@ export interface SshSession {
 }
 
 export function openSshSession(file: ClusterFile, options: SshSessionOptions = {}): SshSession {
-  const hosts = new Map(file.hosts.map((h) => [h.name, h]));
-  const resolveOptions: ResolveOptions = { settingsFor: (name) => hosts.get(name)?.ssh };
-  if (options.sshConfigFile !== undefined) resolveOptions.configFile = options.sshConfigFile;
-  if (options.log) resolveOptions.log = options.log;
-  const pool = new SshPool({
+  const pool = clusterSshPool(file, {
     trustStorePath: options.trustStore ?? DEFAULT_TRUST_STORE,
     prompts: options.prompts ?? terminalPrompts(),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.sshConfigFile !== undefined ? { resolve: { configFile: options.sshConfigFile } } : {}),
     idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
-    resolve: async (name) => {
-      const host = hosts.get(name);
-      if (!host) throw new Error(`the cluster file has no host named "${name}"`);
-      const fallback = host.addresses[0];
-      return resolveHost(name, host.ssh, fallback !== undefined ? { ...resolveOptions, fallbackAddress: fallback } : resolveOptions);
-    },
   });
   return { pool, run: (host, command) => pool.run(host, command), close: () => pool.close() };
 }

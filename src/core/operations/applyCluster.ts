@@ -1,0 +1,74 @@
+/**
+ * Applying a cluster: every director at once (each under its own apply lock, each rolled back on its own
+ * failure), from the previews the user confirmed (`expectedTable`: a director whose table changed since is
+ * refused). One AbortSignal cancels every director; each then restores its snapshot. Plus the text that
+ * reports a director's result, shared by lvsctl and the extension.
+ */
+import type { ApplyEvent, DirectorLink, DirectorResult } from '../apply/applyDirector';
+import { applyDirector, poolLink } from '../apply/applyDirector';
+import { tableRulesText } from '../plan/ipvsadmLines';
+import type { SshPool } from '../ssh/connectionPool';
+import type { LoadedCluster } from './clusterSelection';
+import type { DirectorPreview } from './directorPreview';
+
+export interface ApplyClusterOptions {
+  force?: boolean;
+  /** Wait this long for drained real servers to go idle (default 30 s). */
+  drainTimeoutMs?: number;
+  drainPollMs?: number;
+  persist?: boolean;
+  lockWaitSeconds?: number;
+  /** Who applies, written into each director's lock file (`holderInfo`). */
+  holder: string;
+  signal?: AbortSignal;
+  onEvent?(event: ApplyEvent): void | Promise<void>;
+  /** How a director is reached (default: `poolLink(pool, host)`); tests swap it. */
+  link?(host: string): DirectorLink;
+}
+
+/** Applies to every director of the previews concurrently; results in preview order. */
+export async function applyCluster(pool: SshPool, loaded: LoadedCluster, previews: readonly DirectorPreview[], options: ApplyClusterOptions): Promise<DirectorResult[]> {
+  const link = options.link ?? ((host: string) => poolLink(pool, host));
+  return Promise.all(previews.map((p) => applyDirector(link(p.host), {
+    cluster: loaded.cluster.name,
+    desired: loaded.desired,
+    sysctls: loaded.cluster.sysctls,
+    prune: loaded.cluster.prune,
+    force: options.force ?? false,
+    drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
+    ...(options.drainPollMs !== undefined ? { drainPollMs: options.drainPollMs } : {}),
+    persist: options.persist ?? false,
+    lockWaitSeconds: options.lockWaitSeconds ?? 30,
+    holder: options.holder,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(p.live ? { expectedTable: tableRulesText(p.live.table) } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  })));
+}
+
+/** The worst outcome first: what a summary line should say. */
+export function overallStatus(results: readonly DirectorResult[]): DirectorResult['status'] {
+  const order: DirectorResult['status'][] = ['rollback-failed', 'rolled-back', 'not-applied', 'applied', 'unchanged'];
+  for (const s of order) if (results.some((r) => r.status === s)) return s;
+  return 'unchanged';
+}
+
+/** One director's result as text (several lines; the failing line and ipvsadm's words when it failed). */
+export function applyResultText(r: DirectorResult): string {
+  const out: string[] = [];
+  switch (r.status) {
+    case 'unchanged': out.push(`${r.host}: nothing to do`); break;
+    case 'applied': out.push(`${r.host}: applied ${r.steps.length} step${r.steps.length === 1 ? '' : 's'}${r.sysctls.length ? `, ${r.sysctls.length} sysctl${r.sysctls.length === 1 ? '' : 's'}` : ''}; read back equals the file`); break;
+    case 'not-applied': out.push(`${r.host}: NOT applied (nothing changed): ${r.error ?? ''}`); break;
+    case 'rolled-back': out.push(`${r.host}: FAILED, rolled back to the snapshot: ${r.error ?? ''}`); break;
+    case 'rollback-failed': out.push(`${r.host}: FAILED and the ROLLBACK FAILED: ${r.error ?? ''}; rollback: ${r.rollbackError ?? ''}`); break;
+  }
+  if (r.failedLine) out.push(`  failing line ${r.failedLine.index + 1}: ${r.failedLine.line}\n  ipvsadm said: ${r.failedLine.message}`);
+  for (const line of r.drainDeletes) out.push(`  deleted after draining: ${line}`);
+  for (const p of r.pending) out.push(`  still draining: ${p.server} of ${p.service}`);
+  if (r.persisted) out.push(`  boot rules ${r.persisted.path}: ${r.persisted.status}`);
+  if (r.status === 'rollback-failed' && r.snapshotText !== undefined) {
+    out.push(`  snapshot (ipvsadm -S -n before apply; thresholds not shown):\n${r.snapshotText.replace(/^/gm, '    ')}`);
+  }
+  return `${out.join('\n')}\n`;
+}
