@@ -10,7 +10,7 @@ import { buildModel } from './buildModel';
 import { DiagnosticSink } from './diagnosticSink';
 import { checkSemantics } from './semanticChecks';
 import type { ClusterFile } from './types';
-import { ClusterFileWalker } from './walkClusterFile';
+import { walkClusterFile } from './walkClusterFile';
 
 export interface ClusterFileValidation {
   model: ClusterFile;
@@ -29,7 +29,7 @@ export function validateClusterFile(text: string): ClusterFileValidation {
   for (const warning of doc.warnings) {
     sink.report('LVS002', [clamp(warning.pos[0]), clamp(warning.pos[1])], `YAML: ${warning.message}`);
   }
-  const parsed = new ClusterFileWalker(doc, sink).walk();
+  const parsed = walkClusterFile(doc, sink);
   checkSemantics(parsed, sink);
   const model = buildModel(parsed);
   const diagnostics = sink.diagnostics.sort((a, b) =>
