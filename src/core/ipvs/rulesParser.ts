@@ -11,7 +11,7 @@ import type { IpvsError } from './ipvsEngine';
 import { IpvsMachine } from './ipvsEngine';
 import type { RuleLine } from './rulesLexer';
 import { lexRules } from './rulesLexer';
-import type { EndpointCache } from './rulesInterpreter';
+import type { EndpointCache } from './rulesEndpoint';
 import { interpretLine } from './rulesInterpreter';
 import type { IpvsTable } from './types';
 
