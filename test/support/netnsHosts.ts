@@ -72,6 +72,10 @@ export interface NetnsHosts {
   sshArgs(hostIdx: number, user?: string): string[];
   /** Spawn a program inside the client namespace. */
   spawnInClient(cmd: string, args: string[], opts?: SpawnOptions): ChildProcess;
+  /** Command lines (argv joined by spaces) of every process in host i's network namespace. */
+  processes(hostIdx: number): string[];
+  /** The host goes down: every process in its namespace (sshd, sessions) is killed with SIGKILL. */
+  stopHost(hostIdx: number): void;
   destroy(): Promise<void>;
 }
 
@@ -341,9 +345,29 @@ export async function createNetnsHosts(opts: NetnsHostsOptions): Promise<NetnsHo
       return child;
     };
 
+    const pidsOf = (hostIdx: number): number[] => {
+      const out = spawnSync('ip', ['netns', 'pids', hosts[hostIdx]!.netns], { encoding: 'utf8' }).stdout ?? '';
+      return out.split(/\s+/).filter(Boolean).map(Number);
+    };
+    const processes = (hostIdx: number): string[] => pidsOf(hostIdx).flatMap((pid) => {
+      try {
+        const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+        return argv.length > 0 ? [argv.join(' ')] : []; // zombies have no command line
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
+    const stopHost = (hostIdx: number): void => {
+      for (const pid of pidsOf(hostIdx)) {
+        try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+      }
+    };
+
     return {
       hosts,
       clientNetns,
+      processes,
+      stopHost,
       identityFile,
       knownHostsFile,
       dir,

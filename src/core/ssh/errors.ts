@@ -35,10 +35,14 @@ export class SshCommandError extends Error {
     readonly stderr: string,
     message: string,
     readonly timedOut = false,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; cancelled?: boolean },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.cancelled = options?.cancelled ?? false;
   }
+
+  /** The caller's AbortSignal stopped the command. */
+  readonly cancelled: boolean;
 }
 
 /** `sudo -n` said a password is required (and no sudo password prompt was given, or it did not work). */

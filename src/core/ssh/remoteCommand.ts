@@ -15,8 +15,10 @@ export interface CommandOutput {
 export interface RemoteCommand<T> {
   argv: readonly string[];
   stdin?: string | Buffer;
-  /** Default 60 s. The channel is killed when it runs out. */
+  /** Default 60 s. When it runs out, the remote process group is killed (TERM, then KILL). */
   timeoutMs?: number;
+  /** Cancels the command: its remote process group is killed as on a timeout. */
+  signal?: AbortSignal;
   /** Exit codes that are not failures (default: only 0). */
   okExitCodes?: readonly number[];
   /** Default true: runs through `sudo` on hosts whose settings say `sudo: true`. */

@@ -3,7 +3,8 @@
  * with the caller's sudo password prompt if there is one), timeout, and errors that name host, argv, stderr.
  */
 import { execOnClient } from './execChannel';
-import type { ExecResult } from './execChannel';
+import type { ExecOptions, ExecResult } from './execChannel';
+import { groupedCommandLine, killGroupArgv } from './processGroup';
 import { SshCommandError, SudoPasswordRequiredError } from './errors';
 import { DEFAULT_COMMAND_TIMEOUT_MS, commandLine } from './remoteCommand';
 import type { CommandOutput, RemoteCommand, SudoMode } from './remoteCommand';
@@ -35,7 +36,7 @@ export async function runCommand<T>(conn: SshConnection, command: RemoteCommand<
     if (/[\r\n\0]/.test(password)) throw sudoError(host.alias, command.argv, first, 'the sudo password cannot contain a newline or NUL');
     const stdin = Buffer.concat([Buffer.from(`${password}\n`), toBuffer(command.stdin) ?? Buffer.alloc(0)]);
     ctx.log?.(`${host.alias}: sudo -n needs a password; retrying with sudo -S (password on stdin)`);
-    const second = await execute(conn, command, 'password-on-stdin', stdin, ctx);
+    const second = await execute(conn, command, 'password-on-stdin', stdin, ctx, Buffer.from(`${password}\n`));
     if (second.exitCode !== 0 && SUDO_WRONG_PASSWORD.test(second.stderr)) {
       throw sudoError(host.alias, command.argv, second, `sudo on ${host.alias} did not accept the password for ${host.user}.`);
     }
@@ -52,26 +53,47 @@ function toBuffer(v: string | Buffer | undefined): Buffer | undefined {
   return v === undefined ? undefined : Buffer.isBuffer(v) ? v : Buffer.from(v);
 }
 
-async function execute<T>(conn: SshConnection, command: RemoteCommand<T>, sudo: SudoMode, stdin: string | Buffer | undefined, ctx: RunContext): Promise<CommandOutput> {
+async function execute<T>(conn: SshConnection, command: RemoteCommand<T>, sudo: SudoMode, stdin: string | Buffer | undefined, ctx: RunContext, sudoInput?: Buffer): Promise<CommandOutput> {
   const timeoutMs = command.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   const line = commandLine(command.argv, sudo);
-  ctx.log?.(`${conn.host.alias}: exec ${line}`);
+  const host = conn.host.alias;
+  ctx.log?.(`${host}: exec ${line}`);
   const started = Date.now();
-  const r: ExecResult = await execOnClient(conn.client, line, toBuffer(stdin), timeoutMs);
+  const execOptions: ExecOptions = { grouped: true };
+  if (command.signal) execOptions.signal = command.signal;
+  const r: ExecResult = await execOnClient(conn.client, groupedCommandLine(command.argv, sudo), toBuffer(stdin), timeoutMs, execOptions);
   const output: CommandOutput = { stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), exitCode: r.exitCode };
   if (r.signal !== undefined) output.signal = r.signal;
-  ctx.log?.(`${conn.host.alias}: exit ${r.exitCode ?? r.signal ?? '-'} after ${Date.now() - started} ms`);
+  ctx.log?.(`${host}: exit ${r.exitCode ?? r.signal ?? '-'} after ${Date.now() - started} ms`);
   const argv = command.argv;
-  if (r.timedOut) {
-    throw new SshCommandError(conn.host.alias, argv, null, output.stderr,
-      `${conn.host.alias}: ${line}: timed out after ${timeoutMs} ms; the channel was killed`, true);
+  if (r.timedOut || r.cancelled) {
+    const what = r.timedOut ? `timed out after ${timeoutMs} ms` : 'cancelled';
+    const killed = await killRemoteGroup(conn, r.pgid, sudo, sudoInput, ctx);
+    throw new SshCommandError(host, argv, null, output.stderr, `${host}: ${line}: ${what}; ${killed}`, r.timedOut, { cancelled: r.cancelled });
   }
   if (r.transportError) {
-    throw new SshCommandError(conn.host.alias, argv, null, output.stderr,
-      `${conn.host.alias}: ${line}: ${r.transportError.message}`, false, { cause: r.transportError });
+    throw new SshCommandError(host, argv, null, output.stderr,
+      `${host}: ${line}: ${r.transportError.message}`, false, { cause: r.transportError });
   }
   return output;
 }
+
+/**
+ * Ends a timed-out or cancelled command's remote process group (TERM, then KILL) from a second exec on the
+ * same connection, with the same sudo as the command. Says what happened, for the error message.
+ */
+async function killRemoteGroup(conn: SshConnection, pgid: number | undefined, sudo: SudoMode, sudoInput: Buffer | undefined, ctx: RunContext): Promise<string> {
+  const host = conn.host.alias;
+  if (pgid === undefined) return 'the channel was closed (the remote process group is unknown, so the command may still run)';
+  if (conn.closed) return `the connection is gone; remote process group ${pgid} may still run`;
+  ctx.log?.(`${host}: killing remote process group ${pgid}`);
+  const k = await execOnClient(conn.client, commandLine(killGroupArgv(pgid), sudo), sudoInput, KILL_TIMEOUT_MS);
+  if (k.exitCode === 0) return `its remote process group ${pgid} was killed`;
+  const why = k.transportError?.message ?? (k.timedOut ? `timed out after ${KILL_TIMEOUT_MS} ms` : k.stderr.toString('utf8').trim() || `exit ${k.exitCode ?? k.signal ?? '-'}`);
+  return `killing its remote process group ${pgid} failed: ${why}`;
+}
+
+const KILL_TIMEOUT_MS = 15_000;
 
 function finish<T>(host: string, command: RemoteCommand<T>, out: CommandOutput): T {
   const ok = command.okExitCodes ?? [0];
