@@ -10,10 +10,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSshSession } from '../src/cli/sshSession';
-import { validateClusterFile } from '../src/core/clusterFile/validate';
 import { hostRequirements } from '../src/core/hostprep/hostRequirements';
 import { runPreparation } from '../src/core/hostprep/runHostPlan';
 import type { HostRequirements } from '../src/core/hostprep/hostRequirements';
+import { netnsDrCluster } from '../test/support/netnsCluster';
 import { createNetnsHosts, netnsHostsSkipReason } from '../test/support/netnsHosts';
 import type { BenchResult } from './benchTypes';
 
@@ -28,19 +28,7 @@ export async function run(): Promise<BenchResult[]> {
   const net = await createNetnsHosts({ count: HOSTS, namePrefix: 'prep' });
   const dir = mkdtempSync(join(tmpdir(), 'hostprep-bench-'));
   try {
-    const ssh = (i: number): string => `{ host: 127.0.0.1, port: ${net.hosts[i].localPort}, user: root, identityFile: ${net.identityFile}, knownHostsFile: ${net.knownHostsFile}, strictHostKeyChecking: "yes" }`;
-    const text = [
-      'version: 1', 'hosts:',
-      '  - { name: lb, address: 10.200.0.1/16, interface: eth0 }',
-      ...net.hosts.map((h, i) => `  - { name: ${h.name}, address: ${h.address}/16, interface: eth0, ssh: ${ssh(i)} }`),
-      'clusters:', '  - name: bench', '    directors: [{ host: lb }]', '    services:',
-      '      - { protocol: tcp, vip: 10.200.0.200, port: 80, scheduler: rr, realServers: [',
-      ...net.hosts.map((h) => `          { host: ${h.name}, port: 80, method: dr },`),
-      '        ] }', '',
-    ].join('\n');
-    const { model, diagnostics } = validateClusterFile(text);
-    const errors = diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length) throw new Error(`bench cluster file: ${errors.map((d) => d.message).join('; ')}`);
+    const model = netnsDrCluster(net, 'bench');
     const reqs = hostRequirements(model, 'bench').filter((r) => r.host !== 'lb');
     const session = openSshSession(model, { trustStore: join(dir, 'trust'), idleTimeoutMs: 600_000 });
     const options = { persist: false, concurrency: HOSTS, statePathFor: (host: string) => join(dir, host, 'hostprep.json') };
