@@ -4,59 +4,35 @@
  * second MAC answering ARP), a real server not listening, the VIP on rs1's eth0 without arp_ignore, rp_filter=1
  * on a TUN real server, ipvsadm and the ip_vs module missing on the director.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { main } from '../../src/cli/lvsctl';
 import type { Finding } from '../../src/core/doctor/finding';
-import { ensureLab, labRun, labSkipReason, resetLab, withLabLock, LAB_ADDR } from '../support/lab';
-import type { LabInfo } from '../support/lab';
+import { labRun, labSkipReason, resetLab, withLabLock, LAB_ADDR } from '../support/lab';
+import { labCliSuite, lvsctl } from '../support/labCli';
+import type { LabCli } from '../support/labCli';
 
 const VIP = LAB_ADDR.vip;
 const skip = labSkipReason();
-let dir: string;
-let lab: LabInfo;
-
-async function lvsctl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
-
-function clusterFile(method: 'dr' | 'tun'): string {
-  const path = join(dir, `lab-${method}.lvs.yaml`);
-  writeFileSync(path, readFileSync(lab.lvsYaml, 'utf8').replace(/method: dr/g, `method: ${method}`));
-  return path;
-}
+let cli: LabCli;
 
 async function prepare(file: string): Promise<void> {
-  const r = await lvsctl(['prepare', file, '--cluster', 'lab-web', '--no-persist', '--trust-store', join(dir, 'trust')]);
+  const r = await lvsctl(['prepare', file, '--cluster', 'lab-web', '--no-persist', ...cli.trustArgs()]);
   assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
 }
 
 async function doctor(file: string): Promise<{ code: number; findings: Finding[]; errors: string[] }> {
-  const r = await lvsctl(['doctor', file, '--cluster', 'lab-web', '--no-persist', '--json', '--trust-store', join(dir, 'trust')]);
+  const r = await lvsctl(['doctor', file, '--cluster', 'lab-web', '--no-persist', '--json', ...cli.trustArgs()]);
   const findings = (JSON.parse(r.stdout) as { findings: Finding[] }).findings;
   return { code: r.code, findings, errors: findings.filter((f) => f.severity === 'error').map((f) => `${f.host} ${f.code}`) };
 }
 
 describe('lvsctl doctor on the lab', { skip }, () => {
-  before(async () => {
-    lab = await ensureLab();
-    dir = mkdtempSync(join(tmpdir(), 'doctor-lab-'));
-  });
-  after(async () => {
-    if (lab) await withLabLock(() => resetLab());
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  cli = labCliSuite('doctor');
 
   test('DR: clean after prepare; then firewall DROP, missed arp_ignore, RS not listening, VIP on a RS LAN interface', async () => {
     await withLabLock(async () => {
       await resetLab();
-      const file = clusterFile('dr');
+      const file = cli.clusterFile('dr');
       await prepare(file);
       await labRun('director', `ipvsadm -A -t ${VIP}:80 -s rr && ipvsadm -a -t ${VIP}:80 -r ${LAB_ADDR.rs1}:80 -g && ipvsadm -a -t ${VIP}:80 -r ${LAB_ADDR.rs2}:80 -g`);
       const clean = await doctor(file);
@@ -91,7 +67,7 @@ describe('lvsctl doctor on the lab', { skip }, () => {
   test('TUN: rp_filter=1 on a real server is found', async () => {
     await withLabLock(async () => {
       await resetLab();
-      const file = clusterFile('tun');
+      const file = cli.clusterFile('tun');
       await prepare(file);
       await labRun('rs1', 'sysctl -qw net.ipv4.conf.tunl0.rp_filter=1');
       const r = await doctor(file);
@@ -103,7 +79,7 @@ describe('lvsctl doctor on the lab', { skip }, () => {
   test('director without ipvsadm and without the ip_vs module (hidden by mounts in its namespace)', async () => {
     await withLabLock(async () => {
       await resetLab();
-      const file = clusterFile('dr');
+      const file = cli.clusterFile('dr');
       // The director's mount namespace is its own: hide ipvsadm behind a non-executable file and the module
       // tree behind an empty tmpfs (reset unloaded ip_vs, so modprobe -n cannot find it).
       await labRun('director', 'touch /run/not-ipvsadm && mount --bind /run/not-ipvsadm /usr/sbin/ipvsadm && mount -t tmpfs none /lib/modules');

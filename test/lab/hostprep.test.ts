@@ -4,15 +4,12 @@
  * restores the boot state. Every test resets the lab first. Run with LVS_LAB_OUT / LVS_LAB_PORT_BASE of
  * your own lab instance.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { main } from '../../src/cli/lvsctl';
 import type { HostReport } from '../../src/core/hostprep/runHostPlan';
-import { ensureLab, labRun, labSkipReason, resetLab, withLabLock, LAB_ADDR } from '../support/lab';
-import type { LabInfo } from '../support/lab';
+import { labRun, labSkipReason, resetLab, withLabLock, LAB_ADDR } from '../support/lab';
+import { labCliSuite, lvsctl } from '../support/labCli';
+import type { LabCli } from '../support/labCli';
 
 const VIP = LAB_ADDR.vip;
 const skip = labSkipReason();
@@ -22,25 +19,10 @@ interface PrepareJson {
   arp: { director: string; vip: string; kind: string; macs?: string[] }[];
 }
 
-let dir: string;
-let lab: LabInfo;
-
-async function lvsctl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
-
-function clusterFile(method: 'dr' | 'nat' | 'tun'): string {
-  const text = readFileSync(lab.lvsYaml, 'utf8').replace(/method: dr/g, `method: ${method}`);
-  const path = join(dir, `lab-${method}.lvs.yaml`);
-  writeFileSync(path, text);
-  return path;
-}
+let cli: LabCli;
 
 async function prepare(file: string, ...extra: string[]): Promise<{ code: number; json: PrepareJson; stderr: string }> {
-  const r = await lvsctl(['prepare', file, '--cluster', 'lab-web', '--json', '--trust-store', join(dir, 'trust'), ...extra]);
+  const r = await lvsctl(['prepare', file, '--cluster', 'lab-web', '--json', ...cli.trustArgs(), ...extra]);
   let json: PrepareJson;
   try {
     json = JSON.parse(r.stdout) as PrepareJson;
@@ -78,19 +60,12 @@ const ipvs = (flag: string): string =>
   `ipvsadm -A -t ${VIP}:80 -s rr && ipvsadm -a -t ${VIP}:80 -r ${LAB_ADDR.rs1}:80 ${flag} -w 1 && ipvsadm -a -t ${VIP}:80 -r ${LAB_ADDR.rs2}:80 ${flag} -w 1`;
 
 describe('lvsctl prepare on the lab', { skip }, () => {
-  before(async () => {
-    lab = await ensureLab();
-    dir = mkdtempSync(join(tmpdir(), 'hostprep-lab-'));
-  });
-  after(async () => {
-    if (lab) await withLabLock(() => resetLab());
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  cli = labCliSuite('hostprep');
 
   test('DR: real servers and director prepared, traffic alternates, rerun changes nothing, teardown restores', async () => {
     await withLabLock(async () => {
       await resetLab();
-      const file = clusterFile('dr');
+      const file = cli.clusterFile('dr');
       const dry = await prepare(file, '--dry-run');
       assert.equal(dry.code, 0, dry.stderr);
       assert.ok(host(dry.json, 'rs1').steps.some((s) => s.outcome === 'will change'));
@@ -145,7 +120,7 @@ describe('lvsctl prepare on the lab', { skip }, () => {
   test('persistence with --init systemd: unit and enable link written, removed by teardown', async () => {
     await withLabLock(async () => {
       await resetLab();
-      const file = clusterFile('dr');
+      const file = cli.clusterFile('dr');
       const r = await prepare(file, '--init', 'systemd', '--host', 'rs1');
       assert.equal(r.code, 0, JSON.stringify(r.json, null, 1));
       const unit = await labRun('rs1', 'cat /etc/systemd/system/lvs-vips.service');
@@ -162,7 +137,7 @@ describe('lvsctl prepare on the lab', { skip }, () => {
   test('NAT: a wrong route back is reported, not changed; once fixed, traffic alternates through the director', async () => {
     await withLabLock(async () => {
       await resetLab();
-      const file = clusterFile('nat');
+      const file = cli.clusterFile('nat');
       const first = await prepare(file, '--no-persist');
       assert.equal(first.code, 1);
       const route = host(first.json, 'rs1').steps.find((s) => s.id.startsWith('route'));
@@ -184,7 +159,7 @@ describe('lvsctl prepare on the lab', { skip }, () => {
   test('TUN: tunl0 up with the VIP, rp_filter 0, traffic alternates; teardown restores', async () => {
     await withLabLock(async () => {
       await resetLab();
-      const file = clusterFile('tun');
+      const file = cli.clusterFile('tun');
       await labRun('rs1', 'sysctl -qw net.ipv4.conf.all.rp_filter=1');
       const first = await prepare(file);
       assert.equal(first.code, 0, JSON.stringify(first.json, null, 1));
