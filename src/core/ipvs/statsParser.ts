@@ -10,7 +10,7 @@
 import type { Diagnostic } from '../diagnostics';
 import type { RealServerRef } from './ipvsCommand';
 import { parseListedEndpoint } from './listingAddress';
-import type { Protocol, ServiceKey } from './types';
+import type { AddressFamily, Protocol, ServiceKey } from './types';
 
 export interface StatsCounters {
   conns: number;
@@ -53,38 +53,44 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** A fast path for the common `a.b.c.d:port` (ipvsadm prints canonical addresses); else undefined. */
-function fastIPv4Endpoint(text: string, s: number, e: number): RealServerRef | undefined {
+/**
+ * Reads the common `a.b.c.d:port` (ipvsadm prints canonical addresses) at `s` while scanning the token:
+ * returns the port and leaves the address end in `ipv4End`, or returns -1 (anything else: IPv6, names,
+ * leading zeros, out-of-range parts), with the caller falling back to parseListedEndpoint.
+ */
+let ipv4End = 0;
+function scanIPv4Endpoint(text: string, s: number, e: number): number {
   let octets = 0;
-  let value = -1;
+  let value = 0;
   let digits = 0;
   let i = s;
   for (; i < e; i++) {
     const c = text.charCodeAt(i);
-    if (isDigit(c)) {
-      if (digits > 0 && value === 0) return undefined; // leading zero
-      value = (value < 0 ? 0 : value) * 10 + (c - 48);
-      if (++digits > 3 || value > 255) return undefined;
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return -1; // leading zero
+      value = value * 10 + (c - 48);
+      if (++digits > 3 || value > 255) return -1;
     } else if (c === 46 /* . */ || c === 58 /* : */) {
-      if (digits === 0) return undefined;
+      if (digits === 0) return -1;
       octets++;
-      value = -1;
+      value = 0;
       digits = 0;
       if (c === 58) break;
     } else {
-      return undefined;
+      return -1;
     }
   }
-  if (octets !== 4 || i >= e) return undefined;
+  if (octets !== 4 || i >= e) return -1;
+  ipv4End = i;
+  const p0 = i + 1;
+  if (p0 >= e || e - p0 > 5) return -1;
   let port = 0;
-  if (i + 1 >= e || e - i - 1 > 5) return undefined;
-  for (let j = i + 1; j < e; j++) {
+  for (let j = p0; j < e; j++) {
     const c = text.charCodeAt(j);
-    if (!isDigit(c)) return undefined;
+    if (c < 48 || c > 57) return -1;
     port = port * 10 + (c - 48);
   }
-  if (port > 65535) return undefined;
-  return { address: text.slice(s, i), port, family: 'inet' };
+  return port > 65535 ? -1 : port;
 }
 
 type Make<C> = (a: number, b: number, c: number, d: number, e: number) => C;
@@ -120,7 +126,9 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
     let i = start;
     let isServer = false;
     let key: ServiceKey | undefined;
-    let ref: RealServerRef | undefined;
+    let address = '';
+    let port = 0;
+    let family: AddressFamily = 'inet';
     if (c0 === 32) {
       // "  -> addr:port  counters" or the "  -> RemoteAddress:Port" header
       while (i < e && isBlank(text.charCodeAt(i))) i++;
@@ -149,9 +157,9 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
         if (i === m0) { bad(e - start, 'Missing firewall mark.'); continue; }
         let j = i;
         while (j < e && isBlank(text.charCodeAt(j))) j++;
-        let family: 'inet' | 'inet6' = 'inet';
-        if (text.startsWith('IPv6', j) && (j + 4 === e || isBlank(text.charCodeAt(j + 4)))) { family = 'inet6'; i = j + 4; }
-        key = { kind: 'fwmark', fwmark: mark, family };
+        let markFamily: AddressFamily = 'inet';
+        if (text.startsWith('IPv6', j) && (j + 4 === e || isBlank(text.charCodeAt(j + 4)))) { markFamily = 'inet6'; i = j + 4; }
+        key = { kind: 'fwmark', fwmark: mark, family: markFamily };
         protocol = 'tcp';
       } else {
         const p = PROTO[proto];
@@ -163,13 +171,18 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
       // the address token
       const a0 = i;
       while (i < e && !isBlank(text.charCodeAt(i))) i++;
-      ref = fastIPv4Endpoint(text, a0, i);
-      if (!ref) {
+      const fast = scanIPv4Endpoint(text, a0, i);
+      if (fast >= 0) {
+        address = text.slice(a0, ipv4End);
+        port = fast;
+      } else {
         const tokenText = text.slice(a0, i);
         const ep = parseListedEndpoint(tokenText, protocol);
         if (!ep) { bad(e - start, `Unreadable address '${tokenText}'.`); continue; }
         if (ep.hostName) bad(e - start, `'${ep.address}' is a host name (listing without -n).`, 'information');
-        ref = { address: ep.address, port: ep.port, family: ep.family };
+        address = ep.address;
+        port = ep.port;
+        family = ep.family;
       }
     }
     // five counters, each digits with an optional K/M/G/T
@@ -196,11 +209,11 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
     }
     if (f < 5) { bad(e - start, 'Missing or unreadable counters.'); continue; }
     const counters = make(v[0], v[1], v[2], v[3], v[4]);
-    if (isServer && current && ref) {
-      current.realServers.push({ address: ref.address, port: ref.port, family: ref.family, counters, approximate: approx });
+    if (isServer && current) {
+      current.realServers.push({ address, port, family, counters, approximate: approx });
     } else {
-      if (!key && ref) key = { kind: 'addr', protocol, address: ref.address, port: ref.port, family: ref.family };
-      current = { key: key as ServiceKey, counters, approximate: approx, realServers: [] };
+      if (!key) key = { kind: 'addr', protocol, address, port, family };
+      current = { key, counters, approximate: approx, realServers: [] };
       out.services.push(current);
     }
   }
