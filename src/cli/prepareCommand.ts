@@ -4,7 +4,7 @@ import { hostRequirements } from '../core/hostprep/hostRequirements';
 import { readStateCommand } from '../core/hostprep/hostState';
 import type { InitSystem } from '../core/hostprep/persistence';
 import { runPreparation } from '../core/hostprep/runHostPlan';
-import type { HostReport, StepReport } from '../core/hostprep/runHostPlan';
+import { formatReport } from '../core/operations/prepareReport';
 import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
 import { loadClusterFile } from './loadClusterFile';
@@ -33,20 +33,6 @@ Options:
   --verbose          SSH debug lines on stderr (never a secret)
 
 Exit codes: 0 every host ready, 1 a host failed or needs manual action, 2 wrong usage or unreadable file.`;
-
-const MARK: Record<StepReport['outcome'], string> = { 'already done': '=', 'will change': '+', changed: '+', failed: 'x', manual: '!' };
-
-export function formatReport(r: HostReport): string {
-  const lines = [`${r.host}${r.roles.length ? ` (${r.roles.join(', ')})` : ''}: ${r.error ? 'FAILED' : r.ok ? (r.steps.some((s) => s.outcome === 'changed') ? 'changed' : r.dryRun && r.steps.some((s) => s.outcome === 'will change') ? 'would change' : 'already prepared') : 'NEEDS ATTENTION'}${r.init ? ` [init: ${r.init}]` : ''}`];
-  if (r.error) lines.push(`  x ${r.error}`);
-  for (const s of r.steps) {
-    lines.push(`  ${MARK[s.outcome]} ${s.title} — ${s.outcome === 'manual' ? s.severity ?? 'error' : s.outcome}${s.current && s.outcome !== 'already done' ? ` (was: ${s.current})` : ''}`);
-    if (s.outcome === 'will change' || s.outcome === 'failed') for (const a of s.actions) lines.push(`      $ ${a}`);
-    if (s.error) lines.push(`      error: ${s.error}`);
-    if (s.outcome === 'manual') lines.push(`      why: ${s.why}`, `      fix: ${s.fix ?? '-'}`);
-  }
-  return lines.join('\n');
-}
 
 function formatArp(v: ArpVerdict, director: string): string {
   switch (v.kind) {

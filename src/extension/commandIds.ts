@@ -3,6 +3,10 @@
  * package.json (`contributes.commands`). `createCommands()` in `commands.ts` must implement exactly these.
  */
 
-export const COMMAND_IDS = ['lvs.validateAll', 'lvs.showStats'] as const;
+export const COMMAND_IDS = [
+  'lvs.validateAll', 'lvs.showStats', 'lvs.refresh', 'lvs.plan', 'lvs.apply', 'lvs.prepareHosts', 'lvs.teardownHosts',
+  'lvs.drainServer', 'lvs.restoreServer', 'lvs.setWeight', 'lvs.openSshTerminal', 'lvs.revealInFile',
+  'lvs.createClusterFile', 'lvs.showLog', 'lvs.forgetSecrets',
+] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -27,20 +27,44 @@ export type CommandTable = Readonly<Record<CommandId, CommandSpec>>;
 
 export interface CommandServices {
   validateAll(): Promise<void>;
-  /** Opens the statistics panel of a cluster (argument: a cluster file's Uri from a menu, optional). */
+  /** Opens the statistics panel of a cluster (a tree node, `{file, cluster}`, a cluster file's Uri, or nothing). */
   showStats(arg?: unknown): Promise<void>;
+  refresh(arg?: unknown): Promise<void>;
+  plan(arg?: unknown): Promise<void>;
+  apply(arg?: unknown): Promise<void>;
+  prepare(arg: unknown, teardown: boolean): Promise<void>;
+  setWeight(arg: unknown, mode: 'drain' | 'restore' | 'ask'): Promise<void>;
+  openSshTerminal(arg?: unknown): Promise<void>;
+  revealInFile(arg?: unknown): Promise<void>;
+  createClusterFile(): Promise<void>;
+  showLog(): void;
+  forgetSecrets(): Promise<void>;
+}
+
+/** A command that connects to hosts: only in a trusted workspace; otherwise it says why. */
+function hostAction(what: string, run: CommandHandler): CommandSpec {
+  return { enabled: run, disabled: needsTrust(what), available: (state) => state.trusted };
 }
 
 export function createCommands(services: CommandServices): CommandTable {
   return {
-    // Validation reads files only: available in untrusted workspaces too.
+    // These read files or only show things: available in untrusted workspaces too.
     'lvs.validateAll': { enabled: () => services.validateAll() },
-    // Statistics connect to the directors over SSH: trusted workspaces only.
-    'lvs.showStats': {
-      enabled: (arg?: unknown) => services.showStats(arg),
-      disabled: needsTrust('Showing connection statistics'),
-      available: (state) => state.trusted,
-    },
+    'lvs.revealInFile': { enabled: (arg?: unknown) => services.revealInFile(arg) },
+    'lvs.createClusterFile': { enabled: () => services.createClusterFile() },
+    'lvs.showLog': { enabled: () => services.showLog() },
+    'lvs.forgetSecrets': { enabled: () => services.forgetSecrets() },
+    // Everything else connects to the hosts named by the workspace's files.
+    'lvs.showStats': hostAction('Showing connection statistics', (arg?: unknown) => services.showStats(arg)),
+    'lvs.refresh': hostAction('Reading the live state', (arg?: unknown) => services.refresh(arg)),
+    'lvs.plan': hostAction('Planning', (arg?: unknown) => services.plan(arg)),
+    'lvs.apply': hostAction('Applying', (arg?: unknown) => services.apply(arg)),
+    'lvs.prepareHosts': hostAction('Preparing hosts', (arg?: unknown) => services.prepare(arg, false)),
+    'lvs.teardownHosts': hostAction('Tearing down host preparation', (arg?: unknown) => services.prepare(arg, true)),
+    'lvs.drainServer': hostAction('Draining a real server', (arg?: unknown) => services.setWeight(arg, 'drain')),
+    'lvs.restoreServer': hostAction('Restoring a real server', (arg?: unknown) => services.setWeight(arg, 'restore')),
+    'lvs.setWeight': hostAction('Setting a weight', (arg?: unknown) => services.setWeight(arg, 'ask')),
+    'lvs.openSshTerminal': hostAction('Opening an SSH terminal', (arg?: unknown) => services.openSshTerminal(arg)),
   };
 }
 

@@ -1,19 +1,31 @@
 /**
  * Entry point of the LVS Cluster Manager extension. `activate()` only builds the services and registers
- * them; every disposable is owned by `context.subscriptions`. Heavy modules (SSH, webviews) are loaded by
- * the commands that need them, on first use.
+ * them; every disposable is owned by `context.subscriptions`. What needs SSH (ssh2) or a webview is loaded
+ * on first use, so activation stays cheap.
  */
 
 import * as vscode from 'vscode';
 import { clusterCompletions, clusterHover } from '../core/language/clusterLanguage';
 import { rulesLanguageCompletions, rulesLanguageHover } from '../core/language/rulesLanguageService';
 import { validateText } from '../core/validateText';
+import { ClusterActions } from './actions/clusterActions';
+import { createClusterFile, revealInFile } from './actions/fileActions';
+import { PlanDocuments } from './actions/planDocuments';
+import { ClusterCodeLenses } from './codeLens';
 import { QuickFixProvider } from './codeActions';
+import { ClusterWorkspace } from './clusterWorkspace';
 import { CommandRegistry, createCommands } from './commands';
 import { DiagnosticsAdapter } from './diagnosticsAdapter';
 import { FileMatcher } from './fileMatcher';
 import { LanguageProviders } from './languageProviders';
 import type { LanguageServices } from './languageProviders';
+import { LiveStates } from './liveStates';
+import { LvsLog } from './log';
+import { autoRefreshSeconds } from './settings';
+import type { SshService } from './ssh/sshService';
+import { ClusterStatusBar } from './statusBar';
+import { isClusterNode } from './targets';
+import { CLUSTERS_VIEW_ID, ClustersTree } from './tree/clustersTree';
 import { validateAll } from './validateAll';
 import type { StatsPanels } from './stats/statsPanels';
 import { STATS_VIEW_TYPE } from '../shared/statsProtocol';
@@ -23,16 +35,41 @@ const LANGUAGE_SERVICES: LanguageServices = {
   rules: { completions: rulesLanguageCompletions, hover: rulesLanguageHover, triggerCharacters: [' ', ',', '-'] },
 };
 
-export function activate(context: vscode.ExtensionContext): void {
+/** For the tests: how long activate() took. */
+export interface ActivationInfo { activationMs: number }
+
+export function activate(context: vscode.ExtensionContext): ActivationInfo {
+  const started = performance.now();
+  const log = new LvsLog();
   const matcher = new FileMatcher();
   const diagnostics = new DiagnosticsAdapter(matcher, validateText);
+  const workspace = new ClusterWorkspace(matcher);
+
+  // SSH (ssh2) is loaded on first use.
+  let sshService: SshService | undefined;
+  const ssh = (): SshService => {
+    if (sshService) return sshService;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SshService: Service } = require('./ssh/sshService') as typeof import('./ssh/sshService');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { VscodeSshPrompts } = require('./ssh/vscodePrompts') as typeof import('./ssh/vscodePrompts');
+    sshService = new Service(new VscodeSshPrompts(context.secrets, context.globalState, log.redactor), log);
+    context.subscriptions.push(sshService);
+    return sshService;
+  };
+  const live = new LiveStates(workspace, ssh, log);
+  const planDocs = new PlanDocuments();
+  const actions = new ClusterActions(workspace, live, ssh, log, planDocs);
+  const tree = new ClustersTree(workspace, live);
+  const view = vscode.window.createTreeView(CLUSTERS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+
   // The statistics panels (SSH, webview host) are loaded on first use.
   let statsPanels: StatsPanels | undefined;
   const stats = async (): Promise<StatsPanels> => {
     if (statsPanels) return statsPanels;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { StatsPanels: Panels } = require('./stats/statsPanels') as typeof import('./stats/statsPanels');
-    const panels = new Panels(context);
+    const panels = new Panels(context, ssh, log);
     context.subscriptions.push(panels);
     statsPanels = panels;
     return panels;
@@ -41,15 +78,64 @@ export function activate(context: vscode.ExtensionContext): void {
     createCommands({
       validateAll: () => validateAll(matcher, diagnostics, validateText),
       showStats: async (arg) => (await stats()).show(arg),
+      refresh: (arg) => actions.refresh(arg),
+      plan: (arg) => actions.plan(arg),
+      apply: (arg) => actions.apply(arg),
+      prepare: (arg, teardown) => actions.prepare(arg, teardown),
+      setWeight: (arg, mode) => actions.setWeight(arg, mode),
+      openSshTerminal: async (arg) => {
+        if (!isClusterNode(arg) || (arg.kind !== 'director' && arg.kind !== 'server')) {
+          void vscode.window.showInformationMessage('Choose a director or a real server in the Clusters view (right-click → Open SSH Terminal).');
+          return;
+        }
+        const host = arg.host;
+        const entry = workspace.get(arg.file);
+        if (host === undefined || !entry) return;
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { openSshTerminal } = require('./actions/sshTerminal') as typeof import('./actions/sshTerminal');
+        log.info(`[terminal] ${host}: opening a shell`);
+        openSshTerminal(ssh().poolFor(entry.uri, entry.model), host, `SSH ${host}`);
+      },
+      revealInFile: (arg) => revealInFile(arg),
+      createClusterFile: () => createClusterFile(),
+      showLog: () => log.show(),
+      forgetSecrets: async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { VscodeSshPrompts } = require('./ssh/vscodePrompts') as typeof import('./ssh/vscodePrompts');
+        const n = await new VscodeSshPrompts(context.secrets, context.globalState, log.redactor).forgetAll();
+        void vscode.window.showInformationMessage(n ? `Forgot ${n} remembered SSH secret${n === 1 ? '' : 's'}.` : 'No SSH secret was remembered.');
+      },
     }),
     { trusted: vscode.workspace.isTrusted },
   );
+
+  // Periodic live state while the view is visible (off by default).
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = (): void => {
+    if (timer) { clearInterval(timer); timer = undefined; }
+    const seconds = autoRefreshSeconds();
+    if (seconds > 0 && view.visible && vscode.workspace.isTrusted) {
+      timer = setInterval(() => { for (const k of live.allKeys()) void live.refresh(k); }, seconds * 1000);
+    }
+  };
+
   context.subscriptions.push(
+    log,
     matcher,
     diagnostics,
+    workspace,
+    live,
+    planDocs,
+    tree,
+    view,
     new LanguageProviders(matcher, LANGUAGE_SERVICES, new QuickFixProvider(diagnostics), QuickFixProvider.metadata),
+    vscode.languages.registerCodeLensProvider(matcher.selectorFor('cluster'), new ClusterCodeLenses(workspace)),
+    new ClusterStatusBar(workspace, live),
     commands,
-    vscode.workspace.onDidGrantWorkspaceTrust(() => commands.update({ trusted: true })),
+    view.onDidChangeVisibility(schedule),
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('lvs.tree.autoRefreshSeconds')) schedule(); }),
+    { dispose: () => { if (timer) clearInterval(timer); } },
+    vscode.workspace.onDidGrantWorkspaceTrust(() => { commands.update({ trusted: true }); schedule(); }),
     vscode.window.registerWebviewPanelSerializer(STATS_VIEW_TYPE, {
       // A panel restored after a reload connects again only in a trusted workspace.
       deserializeWebviewPanel: async (panel, state: unknown) => {
@@ -58,6 +144,9 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     }),
   );
+  const activationMs = performance.now() - started;
+  log.info(`LVS Cluster Manager activated in ${activationMs.toFixed(1)} ms`);
+  return { activationMs };
 }
 
 export function deactivate(): void {

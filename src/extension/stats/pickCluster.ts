@@ -20,6 +20,9 @@ async function clustersOf(uri: vscode.Uri): Promise<{ names: string[]; ranges: {
 }
 
 export async function pickCluster(arg?: unknown): Promise<ClusterRef | undefined> {
+  // From the Clusters view or a CodeLens: `{ file, cluster }`.
+  const given = arg as Partial<ClusterRef> | undefined;
+  if (given && typeof given === 'object' && typeof given.file === 'string' && typeof given.cluster === 'string') return { file: given.file, cluster: given.cluster };
   const editor = vscode.window.activeTextEditor;
   const argUri = arg instanceof vscode.Uri ? arg : undefined;
   // From the editor (context menu, or the palette while a cluster file is active): the cluster under the cursor.

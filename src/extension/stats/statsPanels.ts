@@ -5,20 +5,23 @@
  * WebviewPanelSerializer brings panels back after a window reload.
  */
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { validateClusterFile } from '../../core/clusterFile/validate';
 import type { ConnectionTable } from '../../core/ipvs/connParser';
 import { connectionsCommand, pageConnections } from '../../core/stats/connections';
 import { StatsPoller } from '../../core/stats/statsPoller';
-import { createStatsPool, statsTarget } from '../../core/stats/statsPool';
+import { statsTarget } from '../../core/stats/statsPool';
 import { statsReadingCommand } from '../../core/stats/statsReading';
 import type { SshPool } from '../../core/ssh/connectionPool';
 import type { ClusterRef, HostToWebviewMessage, WebviewToHostMessage } from '../../shared/statsProtocol';
 import { isWebviewToHostMessage, STATS_VIEW_TYPE } from '../../shared/statsProtocol';
 import { pickCluster } from './pickCluster';
-import { vscodeSshPrompts } from './vscodePrompts';
+import type { LvsLog } from '../log';
+import type { SshService } from '../ssh/sshService';
+
+/** Where a panel writes its lines (the LVS log). */
+interface LineLog { appendLine(line: string): void }
 
 /** Set by the VS Code test harness: every reading (SSH exec) appends a line `<ms> <director>` to this file. */
 export const EXEC_LOG_ENV = 'LVS_STATS_TEST_EXEC_LOG';
@@ -74,7 +77,7 @@ class StatsPanel implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     private readonly poller: StatsPoller,
     private readonly pool: SshPool,
-    private readonly log: vscode.OutputChannel,
+    private readonly log: LineLog,
     onDispose: () => void,
   ) {
     this.disposables.push(
@@ -155,7 +158,7 @@ class StatsPanel implements vscode.Disposable {
     this.unsubscribe?.();
     delete this.unsubscribe;
     this.poller.dispose();
-    this.pool.close();
+    // The pool is the extension's, shared with the other actions: its idle timer closes the connections.
     this.connCache = new Map();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
@@ -163,11 +166,11 @@ class StatsPanel implements vscode.Disposable {
 
 export class StatsPanels implements vscode.Disposable {
   private readonly panels = new Map<string, StatsPanel>();
-  private readonly log: vscode.OutputChannel;
+  private readonly log: LineLog;
   private readonly bundleDir: vscode.Uri;
 
-  constructor(private readonly context: vscode.ExtensionContext) {
-    this.log = vscode.window.createOutputChannel('LVS Statistics');
+  constructor(private readonly context: vscode.ExtensionContext, private readonly ssh: () => SshService, log: LvsLog) {
+    this.log = { appendLine: (line) => log.info(`[stats] ${line}`) };
     this.bundleDir = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
   }
 
@@ -214,13 +217,7 @@ export class StatsPanels implements vscode.Disposable {
       return;
     }
     const target = statsTarget(model, ref.cluster);
-    const storage = this.context.globalStorageUri.fsPath;
-    mkdirSync(storage, { recursive: true });
-    const pool = createStatsPool(model, {
-      trustStorePath: join(storage, 'known_hosts'),
-      prompts: vscodeSshPrompts(),
-      log: (line) => this.log.appendLine(line),
-    });
+    const pool = this.ssh().poolFor(vscode.Uri.parse(ref.file), model);
     const settings = statsSettings();
     const command = statsReadingCommand({ thresholds: settings.thresholds, persistentConn: settings.persistentConn });
     const execLog = process.env[EXEC_LOG_ENV];
@@ -242,6 +239,5 @@ export class StatsPanels implements vscode.Disposable {
   dispose(): void {
     for (const p of this.panels.values()) p.panel.dispose();
     this.panels.clear();
-    this.log.dispose();
   }
 }

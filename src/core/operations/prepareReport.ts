@@ -1,0 +1,18 @@
+/** A host preparation report as text (lvsctl prepare and the extension's Prepare/Teardown show the same). */
+import type { HostReport, StepReport } from '../hostprep/runHostPlan';
+
+const MARK: Record<StepReport['outcome'], string> = { 'already done': '=', 'will change': '+', changed: '+', failed: 'x', manual: '!' };
+
+/** One host: a head line, then each step with its mark (= done, + change, x failed, ! manual). */
+export function formatReport(r: HostReport): string {
+  const lines = [`${r.host}${r.roles.length ? ` (${r.roles.join(', ')})` : ''}: ${r.error ? 'FAILED' : r.ok ? (r.steps.some((s) => s.outcome === 'changed') ? 'changed' : r.dryRun && r.steps.some((s) => s.outcome === 'will change') ? 'would change' : 'already prepared') : 'NEEDS ATTENTION'}${r.init ? ` [init: ${r.init}]` : ''}`];
+  if (r.error) lines.push(`  x ${r.error}`);
+  for (const s of r.steps) {
+    lines.push(`  ${MARK[s.outcome]} ${s.title} — ${s.outcome === 'manual' ? s.severity ?? 'error' : s.outcome}${s.current && s.outcome !== 'already done' ? ` (was: ${s.current})` : ''}`);
+    if (s.outcome === 'will change' || s.outcome === 'failed') for (const a of s.actions) lines.push(`      $ ${a}`);
+    if (s.error) lines.push(`      error: ${s.error}`);
+    if (s.outcome === 'manual') lines.push(`      why: ${s.why}`, `      fix: ${s.fix ?? '-'}`);
+  }
+  return lines.join('\n');
+}
+

@@ -1,0 +1,111 @@
+/**
+ * The last known live state of each cluster (its directors' previews and the view the tree shows), read on
+ * demand: Refresh, after every action, and every `lvs.tree.autoRefreshSeconds` while the Clusters view is
+ * visible. One read per cluster at a time; a read that is asked for while one runs joins it.
+ */
+import * as vscode from 'vscode';
+import { clusterLiveView } from '../core/operations/clusterLiveView';
+import type { ClusterLiveView } from '../core/operations/clusterLiveView';
+import { selectCluster } from '../core/operations/clusterSelection';
+import type { LoadedCluster } from '../core/operations/clusterSelection';
+import { previewDirectors } from '../core/operations/directorPreview';
+import type { DirectorPreview } from '../core/operations/directorPreview';
+import type { ClusterWorkspace } from './clusterWorkspace';
+import type { LvsLog } from './log';
+import type { SshService } from './ssh/sshService';
+
+export interface ClusterKey {
+  /** The cluster file's Uri, as a string. */
+  file: string;
+  cluster: string;
+}
+
+export function clusterKeyString(k: ClusterKey): string {
+  return `${k.file}#${k.cluster}`;
+}
+
+export interface LiveRecord {
+  loaded: LoadedCluster;
+  previews: DirectorPreview[];
+  view: ClusterLiveView;
+  readAt: Date;
+}
+
+export class LiveStates implements vscode.Disposable {
+  private readonly records = new Map<string, LiveRecord>();
+  private readonly reading = new Map<string, Promise<LiveRecord | undefined>>();
+  private readonly changed = new vscode.EventEmitter<ClusterKey>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly workspace: ClusterWorkspace,
+    private readonly ssh: () => SshService,
+    private readonly log: LvsLog,
+  ) {}
+
+  get(key: ClusterKey): LiveRecord | undefined {
+    return this.records.get(clusterKeyString(key));
+  }
+
+  isReading(key: ClusterKey): boolean {
+    return this.reading.has(clusterKeyString(key));
+  }
+
+  /** Loads the cluster from the file's current model; a message when it cannot be used. */
+  load(key: ClusterKey): LoadedCluster | string {
+    const entry = this.workspace.get(key.file);
+    if (!entry) return `${key.file} is not a cluster file of this workspace`;
+    if (entry.errors.length > 0) return `${vscode.workspace.asRelativePath(entry.uri)} has ${entry.errors.length} error${entry.errors.length === 1 ? '' : 's'} (see the Problems panel); fix ${entry.errors.length === 1 ? 'it' : 'them'} first`;
+    const s = selectCluster(entry.model, key.cluster, vscode.workspace.asRelativePath(entry.uri));
+    return s.ok ? s.loaded : s.message;
+  }
+
+  /** Reads every director of the cluster; resolves to undefined when the file cannot be used. */
+  refresh(key: ClusterKey): Promise<LiveRecord | undefined> {
+    const id = clusterKeyString(key);
+    const running = this.reading.get(id);
+    if (running) return running;
+    const loaded = this.load(key);
+    if (typeof loaded === 'string') {
+      this.log.warn(`[${key.cluster}] live state not read: ${loaded}`);
+      return Promise.resolve(undefined);
+    }
+    const entry = this.workspace.get(key.file);
+    if (!entry) return Promise.resolve(undefined);
+    const run = (async () => {
+      try {
+        this.changed.fire(key);
+        const pool = this.ssh().poolFor(entry.uri, entry.model);
+        const previews = await previewDirectors(pool, loaded);
+        for (const p of previews) if (p.error) this.log.warn(`[${key.cluster}] ${p.host}: cannot read the live table: ${p.error}`);
+        const record: LiveRecord = { loaded, previews, view: clusterLiveView(loaded, previews), readAt: new Date() };
+        this.records.set(id, record);
+        const v = record.view;
+        this.log.info(`[${key.cluster}] live state: ${v.reachable}/${previews.length} directors reachable${v.reachable === 0 ? '' : v.drift ? ', the live table differs from the file' : ', matches the file'}`);
+        return record;
+      } finally {
+        this.reading.delete(id);
+        this.changed.fire(key);
+      }
+    })();
+    this.reading.set(id, run);
+    return run;
+  }
+
+  /** Keeps the live state of a cluster whose previews an action just read (plan, apply). */
+  remember(key: ClusterKey, loaded: LoadedCluster, previews: DirectorPreview[]): void {
+    this.records.set(clusterKeyString(key), { loaded, previews, view: clusterLiveView(loaded, previews), readAt: new Date() });
+    this.changed.fire(key);
+  }
+
+  /** Every cluster of every valid file. */
+  allKeys(): ClusterKey[] {
+    const out: ClusterKey[] = [];
+    for (const f of this.workspace.files()) if (f.errors.length === 0) for (const c of f.model.clusters) out.push({ file: f.uri.toString(), cluster: c.name });
+    return out;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * The Clusters view: a TreeDataProvider over ClusterWorkspace (structure) and LiveStates (state). Ids are
+ * stable, so rows update in place; a live-state change refreshes only its cluster's node, a file change only
+ * its file's node. contextValues are `;`-separated flags (docs/extension.md) that package.json menus match.
+ */
+import * as vscode from 'vscode';
+import type { ClusterFileEntry, ClusterWorkspace } from '../clusterWorkspace';
+import type { LiveStates } from '../liveStates';
+import { serverViewKey } from '../../core/operations/clusterLiveView';
+import type { ClusterNode } from './clusterNodes';
+import { clusterChildren, clusterNodeId, serviceChildren } from './clusterNodes';
+
+export const CLUSTERS_VIEW_ID = 'lvs.clusters';
+
+const color = {
+  ok: new vscode.ThemeColor('testing.iconPassed'),
+  warn: new vscode.ThemeColor('list.warningForeground'),
+  error: new vscode.ThemeColor('list.errorForeground'),
+  muted: new vscode.ThemeColor('disabledForeground'),
+};
+
+export class ClustersTree implements vscode.TreeDataProvider<ClusterNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ClusterNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** The nodes last handed to VS Code, by id: refreshes must name those objects. */
+  private readonly shown = new Map<string, ClusterNode>();
+  private readonly subscriptions: vscode.Disposable[] = [this.changed];
+
+  constructor(
+    private readonly workspace: ClusterWorkspace,
+    private readonly live: LiveStates,
+  ) {
+    this.subscriptions.push(
+      workspace.onDidChange((uri) => {
+        const node = uri ? this.shown.get(uri.toString()) : undefined;
+        this.changed.fire(node && workspace.get(uri!) ? node : undefined);
+      }),
+      live.onDidChange((key) => {
+        const node = this.shown.get(clusterNodeId(key.file, key.cluster));
+        if (node) this.changed.fire(node);
+      }),
+    );
+  }
+
+  private remember(nodes: ClusterNode[]): ClusterNode[] {
+    for (const n of nodes) this.shown.set(n.id, n);
+    return nodes;
+  }
+
+  getChildren(node?: ClusterNode): ClusterNode[] {
+    if (!node) return this.remember(this.workspace.files().map((f) => ({ kind: 'file', id: f.uri.toString(), file: f.uri.toString() })));
+    const entry = this.workspace.get(node.file);
+    if (!entry) return [];
+    switch (node.kind) {
+      case 'file':
+        return this.remember(entry.model.clusters.map((c) => ({ kind: 'cluster', id: clusterNodeId(node.file, c.name), file: node.file, cluster: c.name, range: c.range })));
+      case 'cluster': {
+        const c = entry.model.clusters.find((x) => x.name === node.cluster);
+        return c ? this.remember(clusterChildren(node.file, entry.model, c)) : [];
+      }
+      case 'service':
+        return this.remember(serviceChildren(entry.model, node));
+      default:
+        return [];
+    }
+  }
+
+  getParent(node: ClusterNode): ClusterNode | undefined {
+    if (node.kind === 'file') return undefined;
+    if (node.kind === 'cluster') return this.shown.get(node.file);
+    if (node.kind === 'server') return this.shown.get(node.id.slice(0, node.id.lastIndexOf('/r/')));
+    return this.shown.get(clusterNodeId(node.file, node.cluster));
+  }
+
+  getTreeItem(node: ClusterNode): vscode.TreeItem {
+    const entry = this.workspace.get(node.file);
+    switch (node.kind) {
+      case 'file': return this.fileItem(node, entry);
+      case 'cluster': return this.clusterItem(node, entry);
+      case 'director': return this.directorItem(node);
+      case 'service': return this.serviceItem(node);
+      case 'server': return this.serverItem(node);
+    }
+  }
+
+  private reveal(node: ClusterNode): vscode.Command {
+    return { command: 'lvs.revealInFile', title: 'Reveal in Cluster File', arguments: [node] };
+  }
+
+  private fileItem(node: Extract<ClusterNode, { kind: 'file' }>, entry: ClusterFileEntry | undefined): vscode.TreeItem {
+    const uri = vscode.Uri.parse(node.file);
+    const item = new vscode.TreeItem(vscode.workspace.asRelativePath(uri), vscode.TreeItemCollapsibleState.Expanded);
+    item.id = node.id;
+    item.resourceUri = uri;
+    const clusters = entry?.model.clusters.length ?? 0;
+    const errors = entry?.errors.length ?? 0;
+    item.description = errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : `${clusters} cluster${clusters === 1 ? '' : 's'}`;
+    item.tooltip = errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}: host actions are off until the file is valid (see the Problems panel)` : uri.fsPath;
+    item.iconPath = errors > 0 ? new vscode.ThemeIcon('error', color.error) : vscode.ThemeIcon.File;
+    item.contextValue = errors > 0 ? 'lvs.file;errors;' : 'lvs.file;';
+    item.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
+    return item;
+  }
+
+  private clusterItem(node: Extract<ClusterNode, { kind: 'cluster' }>, entry: ClusterFileEntry | undefined): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.cluster, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = node.id;
+    const spec = entry?.model.clusters.find((c) => c.name === node.cluster);
+    const d = spec?.directors.length ?? 0;
+    const s = spec?.services.length ?? 0;
+    const shape = `${d} director${d === 1 ? '' : 's'} · ${s} service${s === 1 ? '' : 's'}`;
+    const key = { file: node.file, cluster: node.cluster };
+    const rec = this.live.get(key);
+    const flags = ['lvs.cluster'];
+    const tip = new vscode.MarkdownString(`**${node.cluster}** — ${shape}\n\n`);
+    if (this.live.isReading(key)) {
+      item.description = `${shape} · reading…`;
+      item.iconPath = new vscode.ThemeIcon('loading~spin');
+    } else if (!rec) {
+      item.description = shape;
+      item.iconPath = new vscode.ThemeIcon('server-environment');
+      tip.appendMarkdown('Live state not read yet: **Refresh** reads every director (one SSH command each).');
+    } else {
+      flags.push('live');
+      const v = rec.view;
+      const changes = v.directors.reduce((n, x) => n + x.changes, 0);
+      if (v.reachable === 0) {
+        flags.push('unreachable');
+        item.description = `${shape} · unreachable`;
+        item.iconPath = new vscode.ThemeIcon('error', color.error);
+      } else if (v.drift) {
+        flags.push('drift');
+        item.description = `${shape} · drift: ${changes} change${changes === 1 ? '' : 's'}`;
+        item.iconPath = new vscode.ThemeIcon('warning', color.warn);
+      } else {
+        item.description = `${shape} · ${v.reachable < v.directors.length ? `${v.directors.length - v.reachable} unreachable` : 'in sync'}`;
+        item.iconPath = new vscode.ThemeIcon(v.reachable < v.directors.length ? 'warning' : 'pass', v.reachable < v.directors.length ? color.warn : color.ok);
+      }
+      for (const dir of v.directors) {
+        tip.appendMarkdown(`- \`${dir.host}\`: ${dir.reachable ? (dir.changes ? `${dir.changes} change${dir.changes === 1 ? '' : 's'} to apply` : 'matches the file') : `unreachable — ${dir.error ?? ''}`}${dir.foreign.length ? ` · foreign services: ${dir.foreign.join(', ')}` : ''}\n`);
+      }
+      tip.appendMarkdown(`\nRead ${rec.readAt.toLocaleTimeString()}.`);
+    }
+    item.tooltip = tip;
+    item.contextValue = `${flags.join(';')};`;
+    item.command = this.reveal(node);
+    return item;
+  }
+
+  private directorItem(node: Extract<ClusterNode, { kind: 'director' }>): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.host, vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    const rec = this.live.get(node);
+    const dir = rec?.view.directors.find((x) => x.host === node.host);
+    const parts = ['director'];
+    if (node.address) parts.push(node.address);
+    const flags = ['lvs.director', 'host'];
+    if (!dir) {
+      item.iconPath = new vscode.ThemeIcon('server');
+    } else if (dir.reachable) {
+      flags.push('live');
+      parts.push(dir.changes ? `${dir.changes} change${dir.changes === 1 ? '' : 's'} to apply` : 'reachable');
+      item.iconPath = new vscode.ThemeIcon('server', dir.changes ? color.warn : color.ok);
+    } else {
+      flags.push('unreachable');
+      parts.push(`unreachable: ${dir.error ?? ''}`);
+      item.iconPath = new vscode.ThemeIcon('debug-disconnect', color.error);
+    }
+    item.description = parts.join(' · ');
+    item.tooltip = dir && !dir.reachable ? `${node.host} could not be read: ${dir.error ?? ''}` : `Director ${node.host}${node.address ? ` (${node.address})` : ''}`;
+    item.contextValue = `${flags.join(';')};`;
+    item.command = this.reveal(node);
+    return item;
+  }
+
+  private serviceItem(node: Extract<ClusterNode, { kind: 'service' }>): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = node.id;
+    const rec = this.live.get(node);
+    const sv = rec?.view.services.get(node.service);
+    const parts: string[] = node.name !== undefined ? [node.name] : [];
+    const flags = ['lvs.service'];
+    let icon = new vscode.ThemeIcon('globe');
+    if (sv && rec && rec.view.reachable > 0) {
+      flags.push('live');
+      if (sv.drift.length > 0) {
+        flags.push('drift');
+        parts.push(sv.presentOn === 0 ? 'missing' : sv.drift.join('; '));
+        icon = new vscode.ThemeIcon('globe', color.warn);
+      }
+    }
+    item.description = parts.join(' · ');
+    item.tooltip = new vscode.MarkdownString(`\`${node.service}\`${node.name ? ` (${node.name})` : ''}${sv?.drift.length ? `\n\nDiffers from the file:\n${sv.drift.map((d) => `- ${d}`).join('\n')}` : ''}`);
+    item.iconPath = icon;
+    item.contextValue = `${flags.join(';')};`;
+    item.command = this.reveal(node);
+    return item;
+  }
+
+  private serverItem(node: Extract<ClusterNode, { kind: 'server' }>): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    const rec = this.live.get(node);
+    const v = rec && rec.view.reachable > 0 ? rec.view.servers.get(serverViewKey(node.service, node.server)) : undefined;
+    const parts: string[] = node.host !== undefined ? [node.host] : [];
+    const flags = ['lvs.realServer'];
+    if (node.host !== undefined) flags.push('host');
+    let icon = new vscode.ThemeIcon('vm');
+    const tip = new vscode.MarkdownString(`Real server \`${node.server}\` of \`${node.service}\`${node.host ? ` (host \`${node.host}\`)` : ''}, weight ${node.weight} in the file`);
+    if (v) {
+      if (v.presentOn === 0) {
+        flags.push('drift');
+        parts.push('missing');
+        icon = new vscode.ThemeIcon('vm-outline', color.warn);
+      } else {
+        flags.push('live');
+        if (v.weights.some((w) => w > 0)) flags.push('serving');
+        if (v.drained) {
+          flags.push('drained');
+          parts.push(`drained (live w=${v.weights.join('/')})`);
+          icon = new vscode.ThemeIcon('debug-pause', color.warn);
+        } else {
+          icon = new vscode.ThemeIcon('vm-active', v.drift.length ? color.warn : color.ok);
+        }
+        if (v.drift.length > 0 && !v.drained) flags.push('drift');
+        parts.push(`${v.activeConn} active · ${v.inactConn} inactive`);
+      }
+      if (v.drift.length > 0) tip.appendMarkdown(`\n\nDiffers from the file:\n${v.drift.map((d) => `- ${d}`).join('\n')}`);
+      tip.appendMarkdown(`\n\nLive: ${v.activeConn} active, ${v.inactConn} inactive connections; weight ${v.weights.join(' / ') || '—'}`);
+    }
+    item.description = parts.join(' · ');
+    item.tooltip = tip;
+    item.iconPath = icon;
+    item.contextValue = `${flags.join(';')};`;
+    item.command = this.reveal(node);
+    return item;
+  }
+
+  dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
+  }
+}
