@@ -8,7 +8,10 @@ export class ClusterCodeLenses implements vscode.CodeLensProvider, vscode.Dispos
   private readonly sub: vscode.Disposable;
 
   constructor(private readonly workspace: ClusterWorkspace) {
-    this.sub = workspace.onDidChange(() => this.changed.fire());
+    this.sub = vscode.Disposable.from(
+      workspace.onDidChange(() => this.changed.fire()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
+    );
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
