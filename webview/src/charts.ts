@@ -80,6 +80,9 @@ export interface SeriesInfo {
 export class RateChart {
   private plot?: uPlot;
   private seriesKey = '';
+  /** The plot area's width as the ResizeObserver last reported it (reading clientWidth on every update
+   *  would force a layout in the middle of the snapshot handler); undefined until the first report. */
+  private observedWidth?: number;
   private readonly host: HTMLDivElement;
   readonly element: HTMLElement;
 
@@ -91,11 +94,18 @@ export class RateChart {
     this.host = document.createElement('div');
     this.host.className = 'chart-plot';
     this.element.append(h, this.host);
-    new ResizeObserver(() => this.resize()).observe(this.host);
+    new ResizeObserver((entries) => {
+      this.observedWidth = Math.round(entries[entries.length - 1].contentRect.width);
+      this.resize();
+    }).observe(this.host);
+  }
+
+  private width(): number {
+    return this.observedWidth ?? this.host.clientWidth;
   }
 
   private size(): { width: number; height: number } {
-    return { width: Math.max(200, this.host.clientWidth), height: 200 };
+    return { width: Math.max(200, this.width()), height: 200 };
   }
 
   private resize(): void {
@@ -108,10 +118,11 @@ export class RateChart {
       ...series.map((s) => frames.map((f) => f.values.get(s.id)?.[this.field] ?? null)),
     ];
     const key = series.map((s) => s.id).join('\n');
-    if (!this.plot || key !== this.seriesKey || this.host.clientWidth === 0) {
+    const width = this.width();
+    if (!this.plot || key !== this.seriesKey || width === 0) {
       this.plot?.destroy();
       this.seriesKey = key;
-      if (this.host.clientWidth === 0 && this.plot === undefined && frames.length === 0) return;
+      if (width === 0 && this.plot === undefined && frames.length === 0) return;
       this.plot = new uPlot(this.options(series), data, this.host);
       return;
     }

@@ -1,9 +1,11 @@
 /**
  * The services table: one row per virtual service and per real server. Rows have a fixed height and only
  * those in (and near) the viewport are in the DOM (a pool of row elements reused as the page scrolls); an
- * update sorts the data and writes only the cells of that window whose text changed, so a 1,000-row update
- * costs the same as a 40-row one (layout of a 1,000-row auto-layout table alone takes far more than a frame). Plain <table> (not vscode-table): thousands of custom
- * elements with shadow roots would cost more than the whole update budget.
+ * update sorts the data and writes only the cells of that window whose text changed. Each cell's text sits
+ * in a size- and layout-contained box (`.cell`, contain: strict), which Chromium lays out on its own: a new
+ * value re-lays out that box, not the table (a table lays out all its cells, and sizes its columns from
+ * them, whenever one of them changes). Plain <table> (not vscode-table): thousands of custom elements with
+ * shadow roots would cost more than the whole update budget.
  */
 import type { DirectorSnapshot, RealServerStats, ServiceStats, SortKey } from '../../src/shared/statsProtocol';
 import { bytes, bytesRate, compactNumber } from '../../src/core/stats/statsFormat';
@@ -39,7 +41,8 @@ export const COLUMNS: Column[] = [
 
 interface RowView {
   tr: HTMLTableRowElement;
-  cells: HTMLTableCellElement[];
+  /** The text node of each cell (inside its contained box); a new value replaces its data, not the node. */
+  cells: Text[];
   texts: string[];
   kind: 'svc' | 'rs' | '';
   id: string;
@@ -48,7 +51,8 @@ interface RowView {
 
 /** Fixed row height (px; the stylesheet sets the same): rows outside the viewport are not in the DOM. */
 export const ROW_HEIGHT = 26;
-const OVERSCAN = 10;
+/** Rows kept above and below the viewport (react-window keeps 1-2): scrolling re-renders the window every frame. */
+const OVERSCAN = 3;
 
 export class StatsTable {
   readonly element: HTMLTableElement;
@@ -118,22 +122,26 @@ export class StatsTable {
     }
   }
 
-  private compare(a: RowData, b: RowData): number {
+  /** The comparator of the current sort (column looked up once per update, not per comparison). */
+  private comparator(): (a: RowData, b: RowData) => number {
     const col = COLUMNS.find((c) => c.key === this.sort.key) ?? COLUMNS[0];
-    const va = col.value(a);
-    const vb = col.value(b);
-    const d = typeof va === 'number' && typeof vb === 'number' ? va - vb : COLLATOR.compare(String(va), String(vb));
-    return this.sort.descending ? -d : d;
+    const sign = this.sort.descending ? -1 : 1;
+    return (a, b) => {
+      const va = col.value(a);
+      const vb = col.value(b);
+      return sign * (typeof va === 'number' && typeof vb === 'number' ? va - vb : COLLATOR.compare(String(va), String(vb)));
+    };
   }
 
   /** New data: sorted (services, and real servers within each), then only the visible window is written. */
   update(snapshot: DirectorSnapshot): void {
     this.last = snapshot;
+    const compare = this.comparator();
     const rows: RowData[] = [];
-    const services = snapshot.services.map((s) => ({ ...s, kind: 'svc' as const })).sort((a, b) => this.compare(a, b));
+    const services = snapshot.services.map((s) => ({ ...s, kind: 'svc' as const })).sort(compare);
     for (const svc of services) {
       rows.push(svc);
-      const rs = svc.realServers.map((r) => ({ ...r, kind: 'rs' as const })).sort((a, b) => this.compare(a, b));
+      const rs = svc.realServers.map((r) => ({ ...r, kind: 'rs' as const })).sort(compare);
       for (const r of rs) rows.push(r);
     }
     this.rows = rows;
@@ -170,7 +178,7 @@ export class StatsTable {
         const t = COLUMNS[i].text(row);
         if (view.texts[i] !== t) {
           view.texts[i] = t;
-          view.cells[i].textContent = t;
+          view.cells[i].data = t;
           writes++;
         }
       }
@@ -182,12 +190,17 @@ export class StatsTable {
 
   private createSlot(): RowView {
     const tr = document.createElement('tr');
-    const cells: HTMLTableCellElement[] = [];
+    const cells: Text[] = [];
     for (const c of COLUMNS) {
       const td = document.createElement('td');
       if (c.key !== 'endpoint') td.className = 'num';
+      const cell = document.createElement('div');
+      cell.className = 'cell';
+      const text = document.createTextNode('');
+      cell.appendChild(text);
+      td.appendChild(cell);
       tr.appendChild(td);
-      cells.push(td);
+      cells.push(text);
     }
     return { tr, cells, texts: new Array<string>(COLUMNS.length).fill(''), kind: '', id: '', quiesced: false };
   }
