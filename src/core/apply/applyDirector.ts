@@ -145,6 +145,13 @@ export async function applyDirector(link: DirectorLink, options: ApplyOptions): 
   const aborted = (): void => {
     if (options.signal?.aborted) throw new ApplyAbort('apply was cancelled');
   };
+  /**
+   * Without the lock (its connection dropped), another apply may have changed the table in between: what we
+   * read back proves nothing, so the apply fails and rolls back (the pool connects again for that).
+   */
+  const lockHeld = (held: HeldLock): void => {
+    if (held.lost) throw new ApplyAbort(`the SSH connection to ${host} dropped during apply (the lock was lost)`);
+  };
   const spec = lockSpec(options.holder, options.lockWaitSeconds ?? 30);
   let lock: HeldLock;
   try {
@@ -184,9 +191,12 @@ export async function applyDirector(link: DirectorLink, options: ApplyOptions): 
       changed = true;
       result.steps = plan.steps;
       await emit('batch-start', `${plan.steps.length} lines`);
-      const res = await link.run(restoreCommand(planRulesText(plan)));
+      const batch = restoreCommand(planRulesText(plan));
+      // Cancelling while the batch runs kills it (its remote process group), then rolls back.
+      const res = await link.run(options.signal ? { ...batch, signal: options.signal } : batch);
       await emit('batch-done', `exit ${res.exitCode ?? 'none'}`);
       aborted();
+      lockHeld(lock);
       after = await link.run(liveStateCommand(options.cluster));
       const verdict = judgeBatch(plan.steps, after.table);
       if (verdict.failed.length > 0 || res.exitCode !== 0) {
@@ -200,6 +210,7 @@ export async function applyDirector(link: DirectorLink, options: ApplyOptions): 
       }
     }
     aborted();
+    lockHeld(lock);
     const replan = planTable(options.desired, { table: after.table, counters: after.counters }, { ...planOptions, managed });
     if (replan.steps.length > 0) {
       throw new BatchError(`read back does not match the file: re-planning still gives ${replan.steps.length} steps (${replan.steps[0].line} …)`);

@@ -54,7 +54,7 @@ export class LockBusyError extends Error {
 export interface HeldLock {
   /** Releases the lock (closes the holder's stdin). */
   release(): void;
-  /** True once the holder's channel closed before release (the connection dropped: the lock is gone). */
+  /** True once the holder's channel or its connection closed before release (the lock is gone). */
   readonly lost: boolean;
 }
 
@@ -79,6 +79,8 @@ export function acquireLock(pool: SshPool, host: string, spec: LockSpec): Promis
           if (!settled && /^LOCKED$/m.test(out)) { settled = true; resolve(held); }
         });
         ch.stderr.on('data', (d: Buffer) => { errText += d.toString('utf8'); });
+        // The connection is the lock: once it is gone, so is the lock (the channel's own close comes later).
+        conn.onClose(() => { if (!released) lost = true; });
         ch.on('close', () => {
           if (!released) lost = true;
           if (!settled) {

@@ -41,11 +41,20 @@ export class SshPool {
 
   async withConnection<T>(host: string, use: (conn: SshConnection) => Promise<T>): Promise<T> {
     if (this.closing) throw new Error('the SSH pool is closed');
-    const entry = this.entryFor(host);
+    let entry = this.entryFor(host);
     entry.busy++;
     if (entry.idleTimer) { clearTimeout(entry.idleTimer); delete entry.idleTimer; }
     try {
-      return await use(await entry.connection);
+      let conn = await entry.connection;
+      if (conn.closed) {
+        // Dropped, and its close not yet seen by the entry: forget it and connect again.
+        entry.busy--;
+        if (this.entries.get(host) === entry) this.entries.delete(host);
+        entry = this.entryFor(host);
+        entry.busy++;
+        conn = await entry.connection;
+      }
+      return await use(conn);
     } finally {
       entry.busy--;
       if (entry.busy === 0 && this.entries.get(host) === entry) {
