@@ -20,7 +20,7 @@ export const CLUSTER_LANGUAGE = 'lvs-cluster';
 export const RULES_LANGUAGE = 'ipvsadm-rules';
 
 /** Schemes whose documents are views of other content (diffs, output): never validated. */
-const IGNORED_SCHEMES = new Set(['git', 'gitfs', 'output', 'vscode-scm', 'debug', 'vscode-chat-code-block']);
+const IGNORED_SCHEMES = new Set(['git', 'gitfs', 'output', 'vscode-scm', 'debug', 'vscode-chat-code-block', 'lvs-plan']);
 
 /** The files `LVS: Validate All Cluster Files` looks for, besides the setting's globs. */
 export const CLUSTER_FILE_GLOBS = ['**/lvs.yaml', '**/lvs.yml', '**/*.lvs.yaml', '**/*.lvs.yml'];

@@ -224,7 +224,7 @@ export class ClusterActions {
     if (!t) return;
     let reqs = hostRequirements(t.loaded.model, t.key.cluster);
     if (isClusterNode(arg) && (arg.kind === 'director' || arg.kind === 'server')) {
-      const host = arg.kind === 'director' ? arg.host : arg.host;
+      const host = arg.host;
       if (host === undefined) {
         void vscode.window.showWarningMessage(`${verb}: this real server names no host of the file (only an address), so there is nothing to connect to.`);
         return;
