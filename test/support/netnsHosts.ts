@@ -213,8 +213,10 @@ export async function createNetnsHosts(opts: NetnsHostsOptions): Promise<NetnsHo
       sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', path.join(hdir, 'ssh_host_ed25519_key')]);
       const hostPub = fs.readFileSync(path.join(hdir, 'ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
 
-      // Users: private passwd/group/shadow (bind-mounted in the host's mount namespace).
-      let passwd = basePasswd;
+      // Users: private passwd/group/shadow (bind-mounted in the host's mount namespace). root logs in with
+      // /bin/sh: bash started by sshd sources ~/.bashrc, and this machine's root dotfiles (which may take
+      // 200 ms, e.g. `pyenv init`) are not part of a test host.
+      let passwd = basePasswd.replace(/^(root:[^:]*:0:0:[^:]*:[^:]*:)[^\n]*$/m, '$1/bin/sh');
       let group = baseGroup;
       let shadow = baseShadow;
       const authDir = path.join(hdir, 'authorized_keys');
@@ -273,8 +275,8 @@ export async function createNetnsHosts(opts: NetnsHostsOptions): Promise<NetnsHo
         const fwd = spawn(
           'socat',
           [
-            `TCP-LISTEN:${localPort},bind=127.0.0.1,reuseaddr,fork`,
-            `EXEC:ip netns exec ${clientNetns} socat STDIO TCP\\:${address}\\:22`,
+            `TCP-LISTEN:${localPort},bind=127.0.0.1,reuseaddr,fork,nodelay`,
+            `EXEC:ip netns exec ${clientNetns} socat STDIO TCP\\:${address}\\:22\\,nodelay`,
           ],
           { stdio: ['ignore', 'ignore', fs.openSync(path.join(hdir, 'forward.log'), 'a')] },
         );
