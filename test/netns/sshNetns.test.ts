@@ -108,7 +108,8 @@ describe('SSH against namespace hosts', { skip }, () => {
     try {
       const ac = new AbortController();
       const run = p.run('h2', rawCommand(['sh', '-c', 'sleep 30331 & sleep 30332'], { signal: ac.signal, timeoutMs: 120_000 }));
-      await until('both sleeps run on h2', () => ours(2, 'sleep 3033').length === 2);
+      // Exact argv: the shell around them may or may not still be there (dash execs the last command or not).
+      await until('both sleeps run on h2', () => { const ps = nh.processes(2); return ps.includes('sleep 30331') && ps.includes('sleep 30332'); });
       ac.abort();
       await assert.rejects(run, (e: unknown) => {
         assert.ok(e instanceof SshCommandError, String(e));
