@@ -10,7 +10,7 @@ import { fingerprintOf, keyTypeOfBlob } from './keyFingerprint';
 import { checkHostKey, knownKeyTypes, loadKnownHosts } from './knownHosts';
 import type { KnownHostEntry } from './knownHosts';
 import { rememberHostKey } from './trustStore';
-import type { DebugLog, ResolvedHost, SshPrompts } from './types';
+import type { DebugLog, HostKeyQuestion, ResolvedHost, SshPrompts } from './types';
 
 export type UnknownKeyAction = 'refuse' | 'ask' | 'accept';
 
@@ -77,7 +77,8 @@ export async function verifyHostKey(ctx: VerifyContext, keyBlob: Buffer): Promis
     ctx.log?.(`host key ${label}: @cert-authority entries match (${check.certAuthorityEntries.map(where).join(', ')}) but host certificates are not supported; treating the key as unknown`);
   }
   const action = unknownKeyAction(host.strictHostKeyChecking);
-  const question = { host: host.alias, port: host.port, keyType, fingerprint };
+  const question: HostKeyQuestion = { host: host.alias, port: host.port, keyType, fingerprint };
+  if (host.name !== undefined) question.name = host.name;
   if (action === 'refuse') {
     throw new HostKeyError(host.alias, host.port, 'unknown', fingerprint,
       `${label}: host key ${keyType} ${fingerprint} is not known and StrictHostKeyChecking is yes; add it to known_hosts first.`);

@@ -68,6 +68,7 @@ async function resolveAt(name: string, settings: SshSettings, options: ResolveOp
     serverAliveIntervalMs: fields.serverAliveIntervalMs, serverAliveCountMax: fields.serverAliveCountMax,
     sudo: settings.sudo ?? false, source,
   };
+  if (name !== alias) out.name = name;
   if (fields.hostKeyAlias !== undefined) out.hostKeyAlias = fields.hostKeyAlias;
   if (fields.connectTimeoutMs !== undefined) out.connectTimeoutMs = fields.connectTimeoutMs;
   return out;

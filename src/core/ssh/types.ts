@@ -10,6 +10,8 @@ export interface HostKeyQuestion {
   keyType: string;
   /** `SHA256:…`, as OpenSSH shows it. */
   fingerprint: string;
+  /** The host's name in the cluster file, when it is not `host` (its `ssh.host` is an address or another alias). */
+  name?: string;
 }
 
 /**
@@ -35,6 +37,8 @@ export interface JumpHop {
 export interface ResolvedHost {
   /** The name we were asked to resolve (alias in ~/.ssh/config, or an address). Used in messages. */
   alias: string;
+  /** The cluster file's name for the host, when it differs from `alias` (set through `ssh.host`). Messages only. */
+  name?: string;
   hostname: string;
   port: number;
   user: string;

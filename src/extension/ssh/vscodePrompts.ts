@@ -26,7 +26,7 @@ export class VscodeSshPrompts {
       confirmHostKey: async (q) => {
         const accept = 'Trust and Connect';
         const pick = await vscode.window.showWarningMessage(
-          `The authenticity of host ${q.host} (port ${q.port}) can't be established.`,
+          `The authenticity of host ${q.name !== undefined ? `${q.name} (${q.host}, port ${q.port})` : `${q.host} (port ${q.port})`} can't be established.`,
           {
             modal: true,
             detail: `${q.keyType} key fingerprint is ${q.fingerprint}.\n\nCompare it with the fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub) before trusting it. It will be remembered in the LVS trust store, not in ~/.ssh/known_hosts.`,
