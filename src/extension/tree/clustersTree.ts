@@ -159,7 +159,7 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode>, vscod
       item.iconPath = new vscode.ThemeIcon('server');
     } else if (dir.reachable) {
       flags.push('live');
-      parts.push(dir.changes ? `${dir.changes} change${dir.changes === 1 ? '' : 's'} to apply` : 'reachable');
+      parts.push(dir.changes ? `reachable · ${dir.changes} change${dir.changes === 1 ? '' : 's'} to apply` : 'reachable');
       item.iconPath = new vscode.ThemeIcon('server', dir.changes ? color.warn : color.ok);
     } else {
       flags.push('unreachable');
@@ -185,7 +185,7 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode>, vscod
       flags.push('live');
       if (sv.drift.length > 0) {
         flags.push('drift');
-        parts.push(sv.presentOn === 0 ? 'missing' : sv.drift.join('; '));
+        parts.push(sv.presentOn === 0 ? `missing on ${rec.view.directors.filter((d) => d.reachable).map((d) => d.host).join(', ')}` : sv.drift.join('; '));
         icon = new vscode.ThemeIcon('globe', color.warn);
       }
     }
