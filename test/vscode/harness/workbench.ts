@@ -86,6 +86,24 @@ export class Workbench {
     await this.quickInput.waitFor({ state: 'hidden', timeout: this.timeoutMs }).catch(() => undefined);
   }
 
+  /** Waits for a quick pick (optionally with a title matching `title`) and picks the row whose label is `label`. */
+  async pickQuickItem(label: string | RegExp, title?: RegExp): Promise<void> {
+    await this.quickInput.waitFor({ state: 'visible', timeout: this.timeoutMs });
+    if (title) await this.quickInput.locator('.quick-input-title', { hasText: title }).waitFor({ timeout: this.timeoutMs });
+    const re = typeof label === 'string' ? new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : label;
+    const row = this.quickInput
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: re }) })
+      .first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: this.timeoutMs });
+    } catch {
+      throw new Error(`the quick pick has no "${label}"; it shows ${JSON.stringify(await this.quickPickLabels())}`);
+    }
+    await row.click();
+    await this.quickInput.waitFor({ state: 'hidden', timeout: this.timeoutMs }).catch(() => undefined);
+  }
+
   /** Labels of the rows the quick input shows now (what is rendered of its virtual list). */
   async quickPickLabels(): Promise<string[]> {
     return this.quickInput.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
@@ -318,6 +336,18 @@ export class Workbench {
       .waitFor({ timeout: this.timeoutMs });
   }
 
+  /** Drags the sash at the side bar's right edge so that the side bar is `width` px wide (for readable screenshots). */
+  async setSidebarWidth(width: number): Promise<void> {
+    const box = await this.sidebar.boundingBox();
+    if (!box) throw new Error('the side bar is not visible');
+    const x = box.x + box.width;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(x - 1, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, y, { steps: 8 });
+    await this.page.mouse.up();
+  }
+
   /** The side bar's title (e.g. "EXPLORER"). */
   async sidebarTitle(): Promise<string> {
     return (await this.page.locator('.part.sidebar .composite.title h2').first().innerText()).trim();
@@ -338,23 +368,23 @@ export class Workbench {
         .first();
       await scope.waitFor({ timeout: this.timeoutMs });
     }
-    const rows = scope.locator('.monaco-list-row');
-    const n = await rows.count();
-    const out: TreeRow[] = [];
-    for (let i = 0; i < n; i++) {
-      const r = rows.nth(i);
-      const label = (await r.locator('.label-name').first().innerText().catch(() => '')).trim();
-      const description = (await r.locator('.label-description').first().innerText().catch(() => '')).trim();
-      const expanded = await r.getAttribute('aria-expanded');
-      out.push({
-        label,
-        description: description || undefined,
-        level: Number((await r.getAttribute('aria-level')) ?? '1'),
-        expanded: expanded === null ? undefined : expanded === 'true',
-        ariaLabel: (await r.getAttribute('aria-label')) ?? '',
+    // One round trip for all rows (a locator per row and field is slow, and waits on rows without a description).
+    return scope.locator('.monaco-list-row').evaluateAll((els) => {
+      const rows = [...els] as any[];
+      rows.sort((a, b) => Number(a.dataset.index ?? 0) - Number(b.dataset.index ?? 0));
+      return rows.map((r) => {
+        const label = ((r.querySelector('.label-name')?.textContent ?? '') as string).trim();
+        const description = ((r.querySelector('.label-description')?.textContent ?? '') as string).trim();
+        const expanded = r.getAttribute('aria-expanded');
+        return {
+          label,
+          description: description || undefined,
+          level: Number(r.getAttribute('aria-level') ?? '1'),
+          expanded: expanded === null ? undefined : expanded === 'true',
+          ariaLabel: (r.getAttribute('aria-label') ?? '') as string,
+        };
       });
-    }
-    return out;
+    });
   }
 
   /** Polls treeRows() until the predicate holds. */
@@ -370,7 +400,193 @@ export class Workbench {
     }
   }
 
+  /** The row of a side-bar tree whose label is exactly `label` (or matches it); `nth` among equal labels. */
+  treeRow(label: string | RegExp, nth = 0): Locator {
+    const re = typeof label === 'string' ? new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : label;
+    return this.sidebar
+      .locator('.monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: re }) })
+      .nth(nth);
+  }
+
+  /** Expands every collapsed row of the side bar's trees (clicking twisties, never the labels), up to `maxRounds`. */
+  async expandAllTreeRows(maxRounds = 8): Promise<void> {
+    for (let round = 0; round < maxRounds; round++) {
+      const collapsed = this.sidebar.locator('.monaco-list-row[aria-expanded="false"]');
+      if ((await collapsed.count()) === 0) return;
+      await collapsed.first().locator('.monaco-tl-twistie').click();
+      await this.page.waitForTimeout(150);
+    }
+  }
+
+  /** Expands one tree row (by its twistie) when it is collapsed. */
+  async expandTreeRow(row: Locator): Promise<void> {
+    await row.waitFor({ timeout: this.timeoutMs });
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+  }
+
+  /** Titles of the inline action buttons a tree row shows on hover. */
+  async inlineActions(row: Locator): Promise<string[]> {
+    await row.hover();
+    const labels = await row.locator('.actions .action-label').evaluateAll((els) => els.map((e) => (e as any).getAttribute('aria-label') ?? (e as any).title ?? ''));
+    return labels.map((l: string) => l.trim()).filter(Boolean);
+  }
+
+  /** Clicks a tree row's inline action button by its title (e.g. "Apply to Directors"). */
+  async clickInlineAction(row: Locator, title: string): Promise<void> {
+    await row.hover();
+    const btn = row.locator(`.actions .action-label[aria-label="${title.replace(/"/g, '\\"')}"]`).first();
+    try {
+      await btn.waitFor({ state: 'visible', timeout: this.timeoutMs });
+    } catch {
+      throw new Error(`no inline action "${title}" on the row; it shows ${JSON.stringify(await this.inlineActions(row))}`);
+    }
+    await btn.click();
+  }
+
+  /** The context menu (right click) of an element: its item labels, and the menu closed again. */
+  async contextMenuItems(target: Locator): Promise<string[]> {
+    await this.openContextMenu(target);
+    const items = await this.contextMenuLabels();
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+    return items;
+  }
+
+  async openContextMenu(target: Locator): Promise<void> {
+    await target.waitFor({ timeout: this.timeoutMs });
+    await target.click({ button: 'right' });
+    await this.page.locator('.context-view .monaco-menu .action-item').first().waitFor({ timeout: this.timeoutMs });
+  }
+
+  /** Labels of the open context menu's items (separators left out). */
+  async contextMenuLabels(): Promise<string[]> {
+    const labels = await this.page.locator('.context-view .monaco-menu .action-item:not(.disabled) .action-label').allInnerTexts();
+    return labels.map((l) => l.trim()).filter(Boolean);
+  }
+
+  /** Right-clicks the target and picks a context menu item by its label; `expect` checks the menu's labels first. */
+  async runContextMenuItem(target: Locator, item: string, expect?: (labels: string[]) => void): Promise<void> {
+    await this.openContextMenu(target);
+    if (expect) {
+      const labels = await this.contextMenuLabels();
+      try {
+        expect(labels);
+      } catch (err) {
+        await this.page.keyboard.press('Escape');
+        throw err;
+      }
+    }
+    const entry = this.page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: item }).first();
+    try {
+      await entry.waitFor({ timeout: 5000 });
+    } catch {
+      const shown = await this.contextMenuLabels();
+      await this.page.keyboard.press('Escape');
+      throw new Error(`context menu has no "${item}"; it shows ${JSON.stringify(shown)}`);
+    }
+    await entry.click();
+  }
+
+  /** Titles of the action buttons in a view pane's title bar (e.g. the Clusters view's Refresh). */
+  async viewTitleActions(): Promise<string[]> {
+    await this.sidebar.hover();
+    const labels = await this.sidebar
+      .locator('.composite.title .actions-container .action-label, .pane-header .actions-container .action-label')
+      .evaluateAll((els) => els.map((e) => (e as any).getAttribute('aria-label') ?? ''));
+    return labels.map((l: string) => l.trim()).filter(Boolean);
+  }
+
+  /** The buttons of a view's welcome content (viewsWelcome), e.g. "Create Cluster File". */
+  welcomeButton(text: string): Locator {
+    return this.sidebar.locator('.welcome-view-content .monaco-button', { hasText: text }).first();
+  }
+
+  // ------------------------------------------------------------------ modal dialogs
+
+  /** The modal dialog (custom dialog style, as the harness sets `window.dialogStyle`). */
+  get dialog(): Locator {
+    return this.page.locator('.monaco-dialog-box');
+  }
+
+  /** Waits for a modal dialog and returns its message, detail and button labels. */
+  async waitForDialog(timeoutMs = this.timeoutMs): Promise<{ message: string; detail: string; buttons: string[] }> {
+    await this.dialog.waitFor({ state: 'visible', timeout: timeoutMs });
+    const message = (await this.dialog.locator('.dialog-message-text').innerText().catch(() => '')).trim();
+    const detail = (await this.dialog.locator('.dialog-message-detail').innerText().catch(() => '')).trim();
+    const buttons = (await this.dialog.locator('.dialog-buttons .monaco-button').allInnerTexts()).map((b) => b.trim());
+    return { message, detail, buttons };
+  }
+
+  /** Clicks a modal dialog's button by its label and waits for the dialog to close. */
+  async clickDialogButton(label: string | RegExp): Promise<void> {
+    const btn = this.dialog.locator('.dialog-buttons .monaco-button', { hasText: label }).first();
+    await btn.waitFor({ timeout: this.timeoutMs });
+    await btn.click();
+    await this.dialog.waitFor({ state: 'hidden', timeout: this.timeoutMs });
+  }
+
+  // ------------------------------------------------------------------ editor tabs and diff editors
+
+  /** aria-labels of the open editor tabs (all groups). */
+  async tabLabels(): Promise<string[]> {
+    return (await this.page.locator('.tabs-container .tab').evaluateAll((els) => els.map((e) => (e as any).getAttribute('aria-label') ?? ''))) as string[];
+  }
+
+  /** The active editor tab's title text. */
+  async activeTabTitle(): Promise<string> {
+    return (await this.page.locator('.editor-group-container.active .tabs-container .tab.active .label-name').first().innerText()).trim();
+  }
+
+  /** The diff editor of the active group: the text of its left (original) and right (modified) sides. */
+  async diffEditorSides(): Promise<{ original: string; modified: string }> {
+    const diff = this.page.locator('.editor-group-container.active .monaco-diff-editor').first();
+    await diff.waitFor({ timeout: this.timeoutMs });
+    return this.page.evaluate(() => {
+      const doc = (globalThis as any).document;
+      const root = doc.querySelector('.editor-group-container.active .monaco-diff-editor');
+      const side = (cls: string) => {
+        const view = root?.querySelector(`.editor.${cls} .view-lines`);
+        if (!view) return '';
+        const rows = [...view.querySelectorAll('.view-line')] as any[];
+        rows.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
+        return rows.map((r) => (r.textContent as string).replace(/\u00a0/g, ' ')).join('\n');
+      };
+      return { original: side('original'), modified: side('modified') };
+    });
+  }
+
   // ------------------------------------------------------------------ notifications
+
+  /** Clicks a button of the notification toast whose message matches. */
+  async clickNotificationButton(match: RegExp, button: string | RegExp): Promise<void> {
+    const toast = this.page.locator('.notifications-toasts .notification-list-item').filter({
+      has: this.page.locator('.notification-list-item-message', { hasText: match }),
+    }).first();
+    await toast.waitFor({ timeout: this.timeoutMs });
+    await toast.hover();
+    await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: button }).first().click();
+  }
+
+  /** Buttons of the notification toast whose message matches. */
+  async notificationButtons(match: RegExp): Promise<string[]> {
+    const toast = this.page.locator('.notifications-toasts .notification-list-item').filter({
+      has: this.page.locator('.notification-list-item-message', { hasText: match }),
+    }).first();
+    await toast.waitFor({ timeout: this.timeoutMs });
+    return (await toast.locator('.notification-list-item-buttons-container .monaco-button').allInnerTexts()).map((b) => b.trim());
+  }
+
+  /** Closes every notification toast on screen with its own "Clear Notification" button (no command palette). */
+  async clearNotifications(): Promise<void> {
+    const toasts = this.page.locator('.notifications-toasts .notification-list-item');
+    for (let i = 0; i < 20 && (await toasts.count()) > 0; i++) {
+      const toast = toasts.first();
+      await toast.hover().catch(() => undefined);
+      await toast.locator('.action-label.codicon-notifications-clear').first().click({ timeout: 5000 }).catch(() => undefined);
+      await this.page.waitForTimeout(150);
+    }
+  }
 
   /** Notification toasts now on screen. */
   async notifications(): Promise<NotificationRow[]> {
