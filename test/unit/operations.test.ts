@@ -7,7 +7,8 @@ import { applyResultText, overallStatus } from '../../src/core/operations/applyC
 import { loadClusterText, selectCluster } from '../../src/core/operations/clusterSelection';
 import type { LoadedCluster } from '../../src/core/operations/clusterSelection';
 import { clusterLiveView, serverViewKey } from '../../src/core/operations/clusterLiveView';
-import { planDirector, previewHasChanges, previewText } from '../../src/core/operations/directorPreview';
+import { planDirector, previewHasChanges, previewSummaryLines, previewText } from '../../src/core/operations/directorPreview';
+import { prepareSummaryLines } from '../../src/core/operations/prepareReport';
 import { checkWeight, findServer, weightLine } from '../../src/core/operations/serverWeight';
 import { counterKey } from '../../src/core/plan/planTable';
 import { CLASSIC_DR_EXAMPLE } from '../builders/clusterFileText';
@@ -109,4 +110,47 @@ test('applyResultText and overallStatus: the worst outcome wins, failures name t
   assert.equal(overallStatus([ok, bad]), 'rolled-back');
   assert.equal(overallStatus([ok, { ...base, host: 'lb3', status: 'unchanged' }]), 'applied');
   assert.match(applyResultText(bad), /lb2: FAILED, rolled back to the snapshot: line 2 of 3 failed\n {2}failing line 2: -a -t 1\.2\.3\.4:80 -r 224\.0\.0\.1:80 -g -w 1\n {2}ipvsadm said: Invalid operation/);
+});
+
+test('previewSummaryLines: counts per director, then the exact lines while they fit, then how many more', () => {
+  const l = loaded();
+  const empty = planDirector('node3', l, { ...live(''), sysctls: {} });
+  assert.deepEqual(previewSummaryLines([empty]), [
+    'node3: 3 to add, 0 to change, 0 to drain, 0 to delete, 2 sysctls',
+    '',
+    'sysctl net.ipv4.vs.expire_nodest_conn=1',
+    'sysctl net.ipv4.vs.expire_quiescent_template=1',
+    '-A -t 192.168.116.200:80 -s rr',
+    '-a -t 192.168.116.200:80 -r 192.168.116.4:80 -g -w 1 -x 0 -y 0',
+    '-a -t 192.168.116.200:80 -r 192.168.116.5:80 -g -w 1 -x 0 -y 0',
+  ]);
+  const short = previewSummaryLines([empty, planDirector('node4', l, live(MATCHING)), { host: 'node5', sysctls: [], error: 'timed out' }], 6);
+  assert.deepEqual(short, [
+    'node3: 3 to add, 0 to change, 0 to drain, 0 to delete, 2 sysctls',
+    'node4: matches the file',
+    'node5: cannot be read (timed out)',
+    '',
+    'node3  sysctl net.ipv4.vs.expire_nodest_conn=1',
+    'node3  sysctl net.ipv4.vs.expire_quiescent_template=1',
+    '… 3 more (Show Plan Details)',
+  ]);
+});
+
+test('prepareSummaryLines: one line per host that changes, the rest together, bounded', () => {
+  const step = (title: string, outcome: 'will change' | 'already done') => ({ id: title, title, why: '', outcome, actions: [] });
+  const report = (host: string, roles: string[], titles: string[], done = 0) => ({
+    host, roles, mode: 'prepare' as const, dryRun: true, ok: true, execs: 1,
+    steps: [...titles.map((t) => step(t, 'will change')), ...Array.from({ length: done }, (_, i) => step(`done ${i}`, 'already done'))],
+  });
+  const reports = [report('director', ['director'], ['VIP 10.116.0.200/32 on eth0', 'ipvs modules loaded']), report('rs1', ['DR real server'], ['arp_ignore=1 on all'], 2), report('rs2', ['DR real server'], [], 4)];
+  assert.deepEqual(prepareSummaryLines(reports), [
+    'director (director): 2 changes — VIP 10.116.0.200/32 on eth0; ipvs modules loaded',
+    'rs1 (DR real server): 1 change — arp_ignore=1 on all',
+    'rs2: nothing to change',
+  ]);
+  const many = Array.from({ length: 20 }, (_, i) => report(`rs${i}`, [], ['x'.repeat(200)]));
+  const lines = prepareSummaryLines(many, 5);
+  assert.equal(lines.length, 5);
+  assert.equal(lines[4], '… 16 more hosts');
+  assert.ok(lines.every((x) => x.length <= 110), lines.join('\n'));
 });

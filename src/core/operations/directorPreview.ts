@@ -8,7 +8,7 @@ import { liveStateCommand } from '../apply/liveState';
 import { sysctlChanges } from '../apply/sysctlSync';
 import type { SysctlChange } from '../apply/sysctlSync';
 import { tableRulesText } from '../plan/ipvsadmLines';
-import { planJson, renderPlanText } from '../plan/planRender';
+import { planJson, planSummary, renderPlanText } from '../plan/planRender';
 import { planTable } from '../plan/planTable';
 import type { Plan } from '../plan/planTypes';
 import type { SshPool } from '../ssh/connectionPool';
@@ -59,4 +59,29 @@ export function previewJson(p: DirectorPreview): unknown {
 /** The live table as complete `ipvsadm -R` lines (the left side of a plan diff); empty when unread. */
 export function liveRulesText(p: DirectorPreview): string {
   return p.live ? tableRulesText(p.live.table) : '';
+}
+
+/**
+ * Short enough for a confirmation dialog: per director its counts, then the exact ipvsadm lines while the
+ * budget lasts, then how many more (pure).
+ */
+export function previewSummaryLines(previews: readonly DirectorPreview[], maxLines = 14): string[] {
+  const heads: string[] = [];
+  const steps: string[] = [];
+  for (const p of previews) {
+    if (!p.plan) { heads.push(`${p.host}: cannot be read (${p.error ?? 'unknown'})`); continue; }
+    if (!previewHasChanges(p)) { heads.push(`${p.host}: matches the file`); continue; }
+    const s = planSummary(p.plan);
+    const parts = [`${s.add} to add`, `${s.change} to change`, `${s.drain} to drain`, `${s.delete} to delete`];
+    if (p.sysctls.length) parts.push(`${p.sysctls.length} sysctl${p.sysctls.length === 1 ? '' : 's'}`);
+    if (p.plan.pending.length) parts.push(`${p.plan.pending.length} draining`);
+    heads.push(`${p.host}: ${parts.join(', ')}`);
+    const prefix = previews.length > 1 ? `${p.host}  ` : '';
+    for (const c of p.sysctls) steps.push(`${prefix}sysctl net.ipv4.vs.${c.name}=${c.to}`);
+    for (const st of p.plan.steps) steps.push(`${prefix}${st.line}`);
+  }
+  const room = Math.max(0, maxLines - heads.length - 1);
+  if (steps.length === 0) return heads;
+  if (steps.length <= room + 1) return [...heads, '', ...steps];
+  return [...heads, '', ...steps.slice(0, room), `… ${steps.length - room} more (Show Plan Details)`];
 }

@@ -16,3 +16,18 @@ export function formatReport(r: HostReport): string {
   return lines.join('\n');
 }
 
+
+/** Short enough for a confirmation dialog: one line per host that would change, at most `maxLines` (pure). */
+export function prepareSummaryLines(reports: readonly HostReport[], maxLines = 12): string[] {
+  const lines: string[] = [];
+  const changing = reports.filter((r) => r.steps.some((s) => s.outcome === 'will change'));
+  for (const r of changing) {
+    const steps = r.steps.filter((s) => s.outcome === 'will change').map((s) => s.title);
+    const text = `${r.host}${r.roles.length ? ` (${r.roles.join(', ')})` : ''}: ${steps.length} change${steps.length === 1 ? '' : 's'} — ${steps.join('; ')}`;
+    lines.push(text.length > 110 ? `${text.slice(0, 109)}…` : text);
+  }
+  const others = reports.filter((r) => !changing.includes(r));
+  if (others.length) lines.push(`${others.map((r) => r.host).join(', ')}: ${others.some((r) => r.error) ? 'cannot be read or ' : ''}nothing to change`);
+  if (lines.length <= maxLines) return lines;
+  return [...lines.slice(0, maxLines - 1), `… ${lines.length - maxLines + 1} more hosts`];
+}

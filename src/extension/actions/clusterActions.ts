@@ -14,9 +14,9 @@ import { runPreparation } from '../../core/hostprep/runHostPlan';
 import type { HostReport } from '../../core/hostprep/runHostPlan';
 import { applyCluster, applyResultText, overallStatus } from '../../core/operations/applyCluster';
 import type { LoadedCluster } from '../../core/operations/clusterSelection';
-import { liveRulesText, previewDirectors, previewHasChanges, previewText } from '../../core/operations/directorPreview';
+import { liveRulesText, previewDirectors, previewHasChanges, previewSummaryLines, previewText } from '../../core/operations/directorPreview';
 import type { DirectorPreview } from '../../core/operations/directorPreview';
-import { formatReport } from '../../core/operations/prepareReport';
+import { formatReport, prepareSummaryLines } from '../../core/operations/prepareReport';
 import { checkWeight, setServerWeight, weightResultText } from '../../core/operations/serverWeight';
 import type { WeightResult } from '../../core/operations/serverWeight';
 import { planSummary } from '../../core/plan/planRender';
@@ -32,8 +32,6 @@ import type { ClusterNode } from '../tree/clusterNodes';
 import type { PlanDocuments } from './planDocuments';
 
 const SHOW_LOG = 'Show Log';
-/** Lines of plan shown in the confirmation modal; the rest is in the log and the plan details. */
-const MODAL_PLAN_LINES = 40;
 
 interface Target {
   key: ClusterKey;
@@ -109,6 +107,7 @@ export class ClusterActions {
 
   /** A node or `{file, cluster}`: that cluster (a file node: its clusters); nothing (view title, palette): every cluster. */
   async refresh(arg?: unknown): Promise<void> {
+    await this.workspace.ready();
     let keys = this.live.allKeys();
     if (isClusterNode(arg)) keys = keys.filter((k) => k.file === arg.file && (arg.kind === 'file' || k.cluster === arg.cluster));
     else if (arg !== undefined) {
@@ -167,13 +166,13 @@ export class ClusterActions {
     const planText = previews.map(previewText).join('\n');
     this.log.block(`[apply ${t.key.cluster}] plan:\n${planText}`);
     if (settings.confirm) {
-      const lines = planText.split('\n');
-      const shown = lines.length > MODAL_PLAN_LINES ? [...lines.slice(0, MODAL_PLAN_LINES), `… ${lines.length - MODAL_PLAN_LINES} more lines (LVS: Show Log)`] : lines;
+      const details = this.docs.set(`/${t.key.cluster}/plan.txt`, `Plan for cluster ${t.key.cluster} (${t.fileLabel}), read ${new Date().toLocaleString()}\n\n${planText}`);
       const ok = await vscode.window.showWarningMessage(
         `Apply cluster ${t.key.cluster} to ${previews.map((p) => p.host).join(', ')}?`,
-        { modal: true, detail: `${shown.join('\n')}\nAny failure, or Cancel while it runs, restores each director's table as it was.` },
-        'Apply',
+        { modal: true, detail: `${previewSummaryLines(previews).join('\n')}\n\nAny failure, or Cancel while it runs, restores each director's table as it was.` },
+        'Apply', 'Show Plan Details',
       );
+      if (ok === 'Show Plan Details') await vscode.window.showTextDocument(details, { preview: false });
       if (ok !== 'Apply') { this.log.info(`[apply ${t.key.cluster}] not confirmed`); return; }
     }
     const results = await vscode.window.withProgress(
@@ -263,12 +262,13 @@ export class ClusterActions {
       if (c) this.log.show();
       return;
     }
-    const detail = dry.map(formatReport).join('\n\n').split('\n');
+    const details = this.docs.set(`/${t.key.cluster}/${teardown ? 'teardown' : 'prepare'}.txt`, `${verb} hosts of cluster ${t.key.cluster} (${t.fileLabel}): what would change, read ${new Date().toLocaleString()}\n\n${dryText}\n`);
     const ok = await vscode.window.showWarningMessage(
       `${verb} ${toChange.map((r) => r.host).join(', ')}?`,
-      { modal: true, detail: detail.length > MODAL_PLAN_LINES ? [...detail.slice(0, MODAL_PLAN_LINES), '… (LVS: Show Log)'].join('\n') : detail.join('\n') },
-      verb,
+      { modal: true, detail: prepareSummaryLines(dry).join('\n') },
+      verb, 'Show Details',
     );
+    if (ok === 'Show Details') await vscode.window.showTextDocument(details, { preview: false });
     if (ok !== verb) return;
     const reports: HostReport[] = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `${verb === 'Prepare' ? 'Preparing' : 'Tearing down'} ${plural(reqs.length, 'host')}` },
