@@ -22,7 +22,8 @@ export function prepareSummaryLines(reports: readonly HostReport[], maxLines = 1
   const lines: string[] = [];
   const changing = reports.filter((r) => r.steps.some((s) => s.outcome === 'will change'));
   for (const r of changing) {
-    const steps = r.steps.filter((s) => s.outcome === 'will change').map((s) => s.title);
+    // The bookkeeping step (the record teardown reads) says nothing about the host: named last, if at all.
+    const steps = r.steps.filter((s) => s.outcome === 'will change').sort((a, b) => Number(a.id === 'record') - Number(b.id === 'record')).map((s) => s.title);
     const text = `${r.host}${r.roles.length ? ` (${r.roles.join(', ')})` : ''}: ${steps.length} change${steps.length === 1 ? '' : 's'} — ${steps.join('; ')}`;
     lines.push(text.length > 110 ? `${text.slice(0, 109)}…` : text);
   }
