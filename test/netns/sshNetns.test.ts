@@ -15,6 +15,7 @@ import { SshCommandError } from '../../src/core/ssh/errors';
 import { rawCommand } from '../../src/core/ssh/remoteCommand';
 import { resolveHost } from '../../src/core/ssh/resolveHost';
 import { runCommand } from '../../src/core/ssh/runCommand';
+import { openShell } from '../../src/core/ssh/shellSession';
 import { createNetnsHosts, netnsHostsSkipReason } from '../support/netnsHosts';
 import type { NetnsHosts } from '../support/netnsHosts';
 
@@ -121,6 +122,30 @@ describe('SSH against namespace hosts', { skip }, () => {
       // Already cancelled: nothing is started.
       await assert.rejects(p.run('h2', rawCommand(['touch', join(scratch, 'never')], { signal: ac.signal })), (e: unknown) => e instanceof SshCommandError && e.cancelled);
       assert.equal(existsSync(join(scratch, 'never')), false);
+    } finally { p.close(); }
+  });
+
+  test('interactive shell (Open SSH Terminal): a pty of the asked size, input, output, resize, exit', async () => {
+    const p = pool();
+    try {
+      let out = '';
+      let ended: (e?: Error) => void = () => undefined;
+      const closed = new Promise<Error | undefined>((r) => { ended = r; });
+      const shell = openShell(p, 'h1', { rows: 24, cols: 80 }, { data: (t) => { out += t; }, closed: (e) => ended(e) });
+      shell.write('stty size; echo "on $(hostname): $((6*7))"\n');
+      await until('the shell answers', () => /on \S+: 42/.test(out));
+      assert.match(out, /(^|\s)24 80\r?$/m, out);
+      assert.match(out, new RegExp(`on ${nh.hosts[1].name}: 42`), out);
+      shell.resize({ rows: 30, cols: 100 });
+      shell.write('stty size; exit\n');
+      assert.equal(await closed, undefined, 'exit ends the session without error');
+      assert.match(out, /(^|\s)30 100\r?$/m, out);
+      // Nothing listens there (a closed port on loopback): the session ends with the connection's error.
+      const closedPort = new SshPool({ trustStorePath: join(dir, 'trust'), prompts: {}, agentSocket: null, resolve: () => resolveHost('127.0.0.1', { port: 1 }, { configFile: sshConfig, home: dir }) });
+      try {
+        const err = await new Promise<Error | undefined>((r) => { openShell(closedPort, 'down', { rows: 24, cols: 80 }, { data: () => undefined, closed: r }); });
+        assert.match(err?.message ?? '', /ECONNREFUSED/);
+      } finally { closedPort.close(); }
     } finally { p.close(); }
   });
 
