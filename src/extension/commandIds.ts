@@ -4,7 +4,7 @@
  */
 
 export const COMMAND_IDS = [
-  'lvs.validateAll', 'lvs.showStats', 'lvs.refresh', 'lvs.plan', 'lvs.apply', 'lvs.prepareHosts', 'lvs.teardownHosts',
+  'lvs.validateAll', 'lvs.showStats', 'lvs.refresh', 'lvs.plan', 'lvs.apply', 'lvs.prepareHosts', 'lvs.teardownHosts', 'lvs.runDoctor',
   'lvs.drainServer', 'lvs.restoreServer', 'lvs.setWeight', 'lvs.openSshTerminal', 'lvs.revealInFile',
   'lvs.createClusterFile', 'lvs.showLog', 'lvs.forgetSecrets',
 ] as const;

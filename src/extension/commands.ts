@@ -33,6 +33,7 @@ export interface CommandServices {
   plan(arg?: unknown): Promise<void>;
   apply(arg?: unknown): Promise<void>;
   prepare(arg: unknown, teardown: boolean): Promise<void>;
+  doctor(arg?: unknown): Promise<void>;
   setWeight(arg: unknown, mode: 'drain' | 'restore' | 'ask'): Promise<void>;
   openSshTerminal(arg?: unknown): Promise<void>;
   revealInFile(arg?: unknown): Promise<void>;
@@ -61,6 +62,7 @@ export function createCommands(services: CommandServices): CommandTable {
     'lvs.apply': hostAction('Applying', (arg?: unknown) => services.apply(arg)),
     'lvs.prepareHosts': hostAction('Preparing hosts', (arg?: unknown) => services.prepare(arg, false)),
     'lvs.teardownHosts': hostAction('Tearing down host preparation', (arg?: unknown) => services.prepare(arg, true)),
+    'lvs.runDoctor': hostAction('Running the doctor', (arg?: unknown) => services.doctor(arg)),
     'lvs.drainServer': hostAction('Draining a real server', (arg?: unknown) => services.setWeight(arg, 'drain')),
     'lvs.restoreServer': hostAction('Restoring a real server', (arg?: unknown) => services.setWeight(arg, 'restore')),
     'lvs.setWeight': hostAction('Setting a weight', (arg?: unknown) => services.setWeight(arg, 'ask')),

@@ -82,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): ActivationInfo {
       plan: (arg) => actions.plan(arg),
       apply: (arg) => actions.apply(arg),
       prepare: (arg, teardown) => actions.prepare(arg, teardown),
+      doctor: (arg) => actions.doctor(arg),
       setWeight: (arg, mode) => actions.setWeight(arg, mode),
       openSshTerminal: async (arg) => {
         if (!isClusterNode(arg) || (arg.kind !== 'director' && arg.kind !== 'server')) {

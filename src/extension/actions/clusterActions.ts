@@ -9,6 +9,8 @@ import * as vscode from 'vscode';
 import type { ApplyEvent, DirectorResult } from '../../core/apply/applyDirector';
 import { poolLink } from '../../core/apply/applyDirector';
 import { holderInfo } from '../../core/apply/remoteLock';
+import { formatFinding } from '../../core/doctor/finding';
+import { doctorChecks, runDoctor } from '../../core/doctor/runDoctor';
 import { hostRequirements } from '../../core/hostprep/hostRequirements';
 import { runPreparation } from '../../core/hostprep/runHostPlan';
 import type { HostReport } from '../../core/hostprep/runHostPlan';
@@ -198,7 +200,8 @@ export class ClusterActions {
       },
     );
     for (const r of results) this.log.block(`[apply ${t.key.cluster}] ${applyResultText(r)}`, r.status === 'applied' || r.status === 'unchanged' ? 'info' : 'error');
-    void this.live.refresh(t.key);
+    // The tree shows the new state before the result is announced (and before anything clicks on it again).
+    await this.live.refresh(t.key);
     await this.report(t.key.cluster, results);
   }
 
@@ -278,13 +281,38 @@ export class ClusterActions {
       }),
     );
     for (const r of reports) this.log.block(`[${teardown ? 'teardown' : 'prepare'} ${t.key.cluster}] ${formatReport(r)}`, r.ok ? 'info' : 'error');
-    void this.live.refresh(t.key);
+    // The tree shows the new state before the result is announced (and before anything clicks on it again).
+    await this.live.refresh(t.key);
     const bad = reports.filter((r) => !r.ok);
     const changed = reports.filter((r) => r.steps.some((s) => s.outcome === 'changed')).length;
     const c = bad.length
       ? await vscode.window.showErrorMessage(`${verb}: ${bad.map((r) => `${r.host} ${r.error ? `failed: ${r.error}` : 'needs attention'}`).join('; ')} (${changed} changed).`, SHOW_LOG)
       : await vscode.window.showInformationMessage(`${verb === 'Prepare' ? 'Prepared' : 'Tore down'} ${plural(reports.length, 'host')} (${changed} changed).`, SHOW_LOG);
     if (c) this.log.show();
+  }
+
+  /** The doctor's read-only checks of every host of the cluster; findings in a document and the log. */
+  async doctor(arg?: unknown): Promise<void> {
+    const t = await this.target(arg, 'Doctor');
+    if (!t) return;
+    const findings = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Doctor: checking the hosts of ${t.key.cluster} (read-only)…` },
+      () => runDoctor((host, cmd) => t.pool.run(host, cmd), t.loaded.model, t.key.cluster, { persist: applySettings().persist }),
+    );
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    const warnings = findings.filter((f) => f.severity === 'warning').length;
+    const head = `Doctor for cluster ${t.key.cluster} (${t.fileLabel}), ${new Date().toLocaleString()}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(findings.length - errors - warnings, 'note')}`;
+    const text = `${head}\n\n${findings.length ? findings.map(formatFinding).join('\n\n') : 'No finding: every host is as the cluster needs it.'}\n`;
+    this.log.block(`[doctor ${t.key.cluster}] ${text}`, errors ? 'warn' : 'info');
+    const doc = this.docs.set(`/${t.key.cluster}/doctor.txt`, text);
+    const summary = errors || warnings
+      ? `Doctor for ${t.key.cluster}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')} — ${findings.slice(0, 2).map((f) => `${f.host}: ${f.title}`).join('; ')}${findings.length > 2 ? '; …' : ''}`
+      : `Doctor for ${t.key.cluster}: no problem found on ${plural(doctorChecks(t.loaded.model, t.key.cluster).length, 'host')}.`;
+    const show = 'Show Findings';
+    const choice = errors
+      ? await vscode.window.showErrorMessage(summary, show)
+      : warnings ? await vscode.window.showWarningMessage(summary, show) : await vscode.window.showInformationMessage(summary, show);
+    if (choice === show) await vscode.window.showTextDocument(doc, { preview: false });
   }
 
   async setWeight(arg: unknown, mode: 'drain' | 'restore' | 'ask'): Promise<void> {
@@ -316,7 +344,8 @@ export class ClusterActions {
       () => Promise.all(t.loaded.cluster.directors.map((d) => setServerWeight(poolLink(t.pool, d.host), { service: node.service, server: node.server, weight }, { cluster: t.key.cluster, holder: this.holder(t.key.cluster) }))),
     );
     for (const r of results) this.log.info(`[weight ${t.key.cluster}] ${weightResultText(r)}${r.line ? ` (${r.line})` : ''}`);
-    void this.live.refresh(t.key);
+    // The tree shows the new state before the result is announced (and before anything clicks on it again).
+    await this.live.refresh(t.key);
     const failed = results.filter((r) => r.outcome === 'failed' || r.outcome === 'absent');
     if (failed.length) {
       const c = await vscode.window.showErrorMessage(failed.map(weightResultText).join('; '), SHOW_LOG);

@@ -328,6 +328,25 @@ describe('Clusters view actions against the lab (UI)', function () {
     await labUntil('director', 'ipvsadm -Ln', (o) => liveWeight(o, LAB_ADDR.rs1) === 1, 'rs1 weight back to 1', LAB_TIMEOUT);
     await clusterRows(wb(), (r) => !/drained/.test(desc(r, RS1)) && /active/.test(desc(r, RS1)), 'rs1 no longer drained in the tree');
   });
+
+  it('Run Doctor from the cluster menu: a read-only check of every host, a summary, the findings in a document', async () => {
+    await wb().runCommand('View: Close All Editors');
+    await wb().clearNotifications();
+    const before = await labRun('director', 'ipvsadm -S -n');
+    await wb().runContextMenuItem(wb().treeRow(CLUSTER), 'Run Doctor (Read-Only Checks)');
+    const n = await wb().waitForNotification(new RegExp(`^Doctor for ${CLUSTER}: `), LAB_TIMEOUT);
+    // The cluster was prepared and applied above: nothing may be an error.
+    assert.notEqual(n.severity, 'error', n.message);
+    await wb().clickNotificationButton(new RegExp(`^Doctor for ${CLUSTER}: `), 'Show Findings');
+    let text = '';
+    for (let i = 0; i < 100 && !/^Doctor for cluster lab-web/.test(text); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      text = await wb().editorText();
+    }
+    assert.match(text, /^Doctor for cluster lab-web/, `the findings document: ${text}`);
+    assert.match(text, /0 errors/, text);
+    assert.equal(await labRun('director', 'ipvsadm -S -n'), before, 'the doctor changed nothing');
+  });
 });
 
 describe('Host-key prompt answered in the workbench (UI, lab)', function () {
