@@ -257,6 +257,8 @@ describe('Clusters view actions against the lab (UI)', function () {
       const done = await wb().waitForNotification(/^Prepared 1 host|^Prepare: /, LAB_TIMEOUT);
       assert.match(done.message, /^Prepared 1 host \(1 changed\)/, done.message);
       assert.equal(done.severity, 'info', done.message);
+      // The tree re-reads the cluster after each action: let it settle before the next right click.
+      await clusterRows(wb(), (r) => !/reading/.test(desc(r, CLUSTER)), 'the tree settled after the prepare');
     }
     for (const h of ['rs1', 'rs2'] as const) {
       assert.match(await labRun(h, 'sysctl -n net.ipv4.conf.all.arp_ignore net.ipv4.conf.all.arp_announce'), /^1\s+2\s*$/, `${h}: arp_ignore=1 arp_announce=2`);
