@@ -13,7 +13,8 @@ import { validateClusterFile } from '../../src/core/clusterFile/validate';
 import type { ClusterFile } from '../../src/core/clusterFile/types';
 import { connectionsCommand, pageConnections } from '../../src/core/stats/connections';
 import { StatsPoller } from '../../src/core/stats/statsPoller';
-import { createStatsPool, statsTarget } from '../../src/core/stats/statsPool';
+import { clusterSshPool } from '../../src/core/operations/clusterPool';
+import { statsTarget } from '../../src/core/stats/statsPool';
 import { statsReadingCommand } from '../../src/core/stats/statsReading';
 import type { SshPool } from '../../src/core/ssh/connectionPool';
 import type { DirectorSnapshot, DirectorStatus } from '../../src/shared/statsProtocol';
@@ -56,7 +57,7 @@ describe('stats collector on the lab (real SSH, real IPVS)', { skip }, () => {
     assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
     model = m;
     trustDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lvs-stats-trust-'));
-    pool = createStatsPool(model, { trustStorePath: path.join(trustDir, 'known_hosts'), prompts: {}, agentSocket: null });
+    pool = clusterSshPool(model, { trustStorePath: path.join(trustDir, 'known_hosts'), prompts: {}, agentSocket: null });
   });
   after(async () => {
     pool?.close();
@@ -144,7 +145,7 @@ describe('stats collector on the lab (real SSH, real IPVS)', { skip }, () => {
 
   test('an unreachable director: the error surfaced, backed off, retried', async () => {
     const broken = validateClusterFile(fs.readFileSync(lab.lvsYaml, 'utf8').replace(`port: ${lab.ports.director},`, 'port: 1,')).model;
-    const badPool = createStatsPool(broken, { trustStorePath: path.join(trustDir, 'known_hosts'), prompts: {}, agentSocket: null });
+    const badPool = clusterSshPool(broken, { trustStorePath: path.join(trustDir, 'known_hosts'), prompts: {}, agentSocket: null });
     let execs = 0;
     const poller = new StatsPoller({ directors: ['director'], intervalMs: 1000, maxBackoffMs: 8000, read: (d) => { execs++; return badPool.run(d, statsReadingCommand()); } });
     const statuses: DirectorStatus[] = [];

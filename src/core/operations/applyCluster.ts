@@ -4,27 +4,18 @@
  * refused). One AbortSignal cancels every director; each then restores its snapshot. Plus the text that
  * reports a director's result, shared by lvsctl and the extension.
  */
-import type { ApplyEvent, DirectorLink, DirectorResult } from '../apply/applyDirector';
+import type { ApplyOptions, DirectorLink, DirectorResult } from '../apply/applyDirector';
 import { applyDirector, poolLink } from '../apply/applyDirector';
 import { tableRulesText } from '../plan/ipvsadmLines';
 import type { SshPool } from '../ssh/connectionPool';
 import type { LoadedCluster } from './clusterSelection';
 import type { DirectorPreview } from './directorPreview';
 
-export interface ApplyClusterOptions {
-  force?: boolean;
-  /** Wait this long for drained real servers to go idle (default 30 s). */
-  drainTimeoutMs?: number;
-  drainPollMs?: number;
-  persist?: boolean;
-  lockWaitSeconds?: number;
-  /** Who applies, written into each director's lock file (`holderInfo`). */
-  holder: string;
-  signal?: AbortSignal;
-  onEvent?(event: ApplyEvent): void | Promise<void>;
+/** What applyDirector takes that is the same for every director (the rest comes from the cluster and its preview). */
+export type ApplyClusterOptions = Pick<ApplyOptions, 'force' | 'drainTimeoutMs' | 'drainPollMs' | 'persist' | 'lockWaitSeconds' | 'holder' | 'signal' | 'onEvent'> & {
   /** How a director is reached (default: `poolLink(pool, host)`); tests swap it. */
   link?(host: string): DirectorLink;
-}
+};
 
 /** Applies to every director of the previews concurrently; results in preview order. */
 export async function applyCluster(pool: SshPool, loaded: LoadedCluster, previews: readonly DirectorPreview[], options: ApplyClusterOptions): Promise<DirectorResult[]> {

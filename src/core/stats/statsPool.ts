@@ -1,15 +1,10 @@
 /**
- * From a validated cluster file to what the collector needs: the cluster's directors, the service names,
- * and an SshPool that resolves each host with its `ssh:` settings (used by lvsctl, the extension and the
- * lab tests alike).
+ * From a validated cluster file to what the collector needs: the cluster's directors and the service names
+ * (the SSH pool is the shared one: `clusterSshPool` in src/core/operations/clusterPool.ts).
  */
 import type { ClusterFile, ClusterSpec } from '../clusterFile/types';
 import { desiredService } from '../clusterFile/desiredTable';
 import { serviceKeyString } from '../ipvs/types';
-import { SshPool } from '../ssh/connectionPool';
-import type { ConnectOptions } from '../ssh/connect';
-import { resolveHost } from '../ssh/resolveHost';
-import type { ResolveOptions } from '../ssh/resolveHost';
 
 export interface StatsTarget {
   cluster: ClusterSpec;
@@ -32,24 +27,4 @@ export function statsTarget(file: ClusterFile, clusterName: string): StatsTarget
     }
   }
   return { cluster, directors: cluster.directors.map((d) => d.host), serviceNames };
-}
-
-export interface StatsPoolOptions extends ConnectOptions {
-  resolve?: Omit<ResolveOptions, 'settingsFor' | 'fallbackAddress'>;
-  idleTimeoutMs?: number;
-}
-
-/** An SshPool whose host names are the cluster file's hosts. */
-export function createStatsPool(file: ClusterFile, options: StatsPoolOptions): SshPool {
-  const hosts = new Map(file.hosts.map((h) => [h.name, h]));
-  return new SshPool({
-    ...options,
-    resolve: (name: string) => {
-      const spec = hosts.get(name);
-      const ro: ResolveOptions = { ...(options.resolve ?? {}), settingsFor: (n) => hosts.get(n)?.ssh };
-      if (options.log) ro.log = options.log;
-      if (spec?.addresses[0] !== undefined) ro.fallbackAddress = spec.addresses[0];
-      return resolveHost(name, spec?.ssh ?? {}, ro);
-    },
-  });
 }

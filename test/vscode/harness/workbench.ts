@@ -409,6 +409,19 @@ export class Workbench {
       .nth(nth);
   }
 
+  /** Opens the LVS view, expands every row, and polls until `pred` holds on the rows (throws with the rows seen). */
+  async waitForClusterRows(pred: (rows: TreeRow[]) => boolean, what: string, timeoutMs = this.timeoutMs, pollMs = 300): Promise<TreeRow[]> {
+    await this.openViewContainer('LVS');
+    const t0 = Date.now();
+    for (;;) {
+      await this.expandAllTreeRows();
+      const rows = await this.treeRows();
+      if (pred(rows)) return rows;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for the Clusters tree: ${what}; rows: ${JSON.stringify(rows.map((r) => [r.label, r.description]))}`);
+      await this.page.waitForTimeout(pollMs);
+    }
+  }
+
   /** Expands every collapsed row of the side bar's trees (clicking twisties, never the labels), up to `maxRounds`. */
   async expandAllTreeRows(maxRounds = 8): Promise<void> {
     for (let round = 0; round < maxRounds; round++) {

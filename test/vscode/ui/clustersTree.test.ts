@@ -23,17 +23,9 @@ function requireBuild(): void {
 const find = (rows: TreeRow[], label: string) => rows.find((r) => r.label === label);
 const has = (label: string) => (rows: TreeRow[]) => rows.some((r) => r.label === label);
 
-/** Opens the LVS view container and expands every row; returns the rows once `pred` holds. */
-async function expandedClusters(wb: Workbench, pred: (rows: TreeRow[]) => boolean): Promise<TreeRow[]> {
-  await wb.openViewContainer('LVS');
-  const t0 = Date.now();
-  for (;;) {
-    await wb.expandAllTreeRows();
-    const rows = await wb.treeRows();
-    if (pred(rows)) return rows;
-    if (Date.now() - t0 > 30_000) throw new Error(`Clusters tree never showed what was expected; rows: ${JSON.stringify(rows, null, 1)}`);
-    await wb.page.waitForTimeout(300);
-  }
+/** The Clusters tree's rows once `pred` holds (30 s). */
+function expandedClusters(wb: Workbench, pred: (rows: TreeRow[]) => boolean): Promise<TreeRow[]> {
+  return wb.waitForClusterRows(pred, 'the expected rows', 30_000);
 }
 
 describe('Clusters view: two cluster files, three clusters (UI)', function () {

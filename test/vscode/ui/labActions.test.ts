@@ -90,17 +90,9 @@ async function openLabSession(name: string, transform?: (yaml: string) => string
   }
 }
 
-/** Opens the LVS view, expands every row, and polls until `pred` holds on the rows. */
-async function clusterRows(wb: Workbench, pred: (rows: TreeRow[]) => boolean, what: string, timeoutMs = LAB_TIMEOUT): Promise<TreeRow[]> {
-  await wb.openViewContainer('LVS');
-  const t0 = Date.now();
-  for (;;) {
-    await wb.expandAllTreeRows();
-    const rows = await wb.treeRows();
-    if (pred(rows)) return rows;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for the Clusters tree: ${what}; rows: ${JSON.stringify(rows.map((r) => [r.label, r.description]))}`);
-    await wb.page.waitForTimeout(500);
-  }
+/** The Clusters tree's rows once `pred` holds (lab actions can take long). */
+function clusterRows(wb: Workbench, pred: (rows: TreeRow[]) => boolean, what: string, timeoutMs = LAB_TIMEOUT): Promise<TreeRow[]> {
+  return wb.waitForClusterRows(pred, what, timeoutMs, 500);
 }
 
 const row = (rows: TreeRow[], label: string) => rows.find((r) => r.label === label);
