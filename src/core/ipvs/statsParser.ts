@@ -9,6 +9,7 @@
 
 import type { Diagnostic } from '../diagnostics';
 import type { RealServerRef } from './ipvsCommand';
+import { scanIPv4Endpoint, scannedEndpoint } from './endpointScan';
 import { parseListedEndpoint } from './listingAddress';
 import type { AddressFamily, Protocol, ServiceKey } from './types';
 
@@ -53,50 +54,16 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/**
- * Reads the common `a.b.c.d:port` (ipvsadm prints canonical addresses) at `s` while scanning the token:
- * returns the port and leaves the address end in `ipv4End`, or returns -1 (anything else: IPv6, names,
- * leading zeros, out-of-range parts), with the caller falling back to parseListedEndpoint.
- */
-let ipv4End = 0;
-function scanIPv4Endpoint(text: string, s: number, e: number): number {
-  let octets = 0;
-  let value = 0;
-  let digits = 0;
-  let i = s;
-  for (; i < e; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (digits > 0 && value === 0) return -1; // leading zero
-      value = value * 10 + (c - 48);
-      if (++digits > 3 || value > 255) return -1;
-    } else if (c === 46 /* . */ || c === 58 /* : */) {
-      if (digits === 0) return -1;
-      octets++;
-      value = 0;
-      digits = 0;
-      if (c === 58) break;
-    } else {
-      return -1;
-    }
-  }
-  if (octets !== 4 || i >= e) return -1;
-  ipv4End = i;
-  const p0 = i + 1;
-  if (p0 >= e || e - p0 > 5) return -1;
-  let port = 0;
-  for (let j = p0; j < e; j++) {
-    const c = text.charCodeAt(j);
-    if (c < 48 || c > 57) return -1;
-    port = port * 10 + (c - 48);
-  }
-  return port > 65535 ? -1 : port;
-}
-
 type Make<C> = (a: number, b: number, c: number, d: number, e: number) => C;
 
 const makeStats: Make<StatsCounters> = (conns, inPkts, outPkts, inBytes, outBytes) => ({ conns, inPkts, outPkts, inBytes, outBytes });
 const makeRate: Make<RateCounters> = (cps, inPps, outPps, inBps, outBps) => ({ cps, inPps, outPps, inBps, outBps });
+// V8 picks a field's storage from the values it first sees: small integers first, then one counter
+// above 2^30 (any byte total past 1 GiB), and every counter of every row would be kept as a separate
+// boxed double. One shape seen with non-numbers first makes the fields plain tagged values: small
+// counters (most of them) are stored inline, only the big ones get a number object. A 10,000-row parse
+// allocates 2.3 → 1.7 MB (measured with --max-semi-space-size=256, heapUsed before and after).
+for (const make of [makeStats, makeRate] as unknown as ((...v: null[]) => unknown)[]) make(null, null, null, null, null);
 
 function isBlank(c: number): boolean {
   return c === 32 || c === 9;
@@ -171,10 +138,9 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
       // the address token
       const a0 = i;
       while (i < e && !isBlank(text.charCodeAt(i))) i++;
-      const fast = scanIPv4Endpoint(text, a0, i);
-      if (fast >= 0) {
-        address = text.slice(a0, ipv4End);
-        port = fast;
+      if (scanIPv4Endpoint(text, a0, i)) {
+        address = scannedEndpoint.address;
+        port = scannedEndpoint.port;
       } else {
         const tokenText = text.slice(a0, i);
         const ep = parseListedEndpoint(tokenText, protocol);
