@@ -152,52 +152,84 @@ class PlanBuilder {
   }
 }
 
+function sameServer(a: IpvsRealServer, b: IpvsRealServer): boolean {
+  return a.port === b.port && a.address === b.address && a.family === b.family;
+}
+
+/** Services with more live real servers than this are matched through a Map; smaller ones by scanning. */
+const SCAN_LIMIT = 16;
+
+/**
+ * For each wanted real server, the index of the same server (address, port, family) among the live
+ * ones, or -1. No key strings in the common case: the same position is tried first (both lists are
+ * usually in the same order), then a scan of a small list, or a Map for a large one.
+ */
+function matchServers(have: readonly IpvsRealServer[], want: readonly IpvsRealServer[]): Int32Array {
+  const at = new Int32Array(want.length);
+  let byKey: Map<string, number> | undefined;
+  for (let i = 0; i < want.length; i++) {
+    const rs = want[i];
+    if (i < have.length && sameServer(have[i], rs)) { at[i] = i; continue; }
+    let found = -1;
+    if (have.length <= SCAN_LIMIT) {
+      for (let j = 0; j < have.length; j++) if (sameServer(have[j], rs)) { found = j; break; }
+    } else {
+      byKey ??= new Map(have.map((h, j) => [realServerKeyString(h), j]));
+      found = byKey.get(realServerKeyString(rs)) ?? -1;
+    }
+    at[i] = found;
+  }
+  return at;
+}
+
 export function planTable(desired: IpvsTable, live: LiveTable, options: PlanOptions = {}): Plan {
   const b = new PlanBuilder(live.counters, options.force ?? false);
-  const liveByKey = new Map(live.table.services.map((s) => [serviceKeyString(s.key), s]));
-  const desiredKeys = new Set<string>();
+  const liveKeys = live.table.services.map((s) => serviceKeyString(s.key));
+  const liveIndex = new Map(liveKeys.map((k, i) => [k, i]));
+  const wanted = new Uint8Array(liveKeys.length);
   for (const want of desired.services) {
-    const k = serviceKeyString(want.key);
-    desiredKeys.add(k);
-    const have = liveByKey.get(k);
-    if (!have) {
+    const li = liveIndex.get(serviceKeyString(want.key));
+    if (li === undefined) {
       b.push('add-service', want, { kind: 'add-service', service: serviceSettings(want) });
       for (const rs of want.realServers) b.push('add-server', want, { kind: 'add-server', key: want.key, server: rs }, rs);
       continue;
     }
+    wanted[li] = 1;
+    const have = live.table.services[li];
     const sc = serviceChanges(have, want);
     if (sc.length > 0) b.push('edit-service', want, { kind: 'edit-service', service: serviceSettings(want) }, undefined, { changes: sc });
-    const haveServers = new Map(have.realServers.map((rs) => [realServerKeyString(rs), rs]));
-    const wantKeys = new Set<string>();
-    for (const rs of want.realServers) {
-      const rk = realServerKeyString(rs);
-      wantKeys.add(rk);
-      const h = haveServers.get(rk);
-      if (!h) {
+    const at = matchServers(have.realServers, want.realServers);
+    const kept = new Uint8Array(have.realServers.length);
+    for (let i = 0; i < want.realServers.length; i++) {
+      const rs = want.realServers[i];
+      const j = at[i];
+      if (j < 0) {
         b.push('add-server', want, { kind: 'add-server', key: want.key, server: rs }, rs);
         continue;
       }
-      const rc = serverChanges(h, rs);
+      kept[j] = 1;
+      const rc = serverChanges(have.realServers[j], rs);
       if (rc.length > 0) b.push('edit-server', want, { kind: 'edit-server', key: want.key, server: rs }, rs, { changes: rc });
     }
-    for (const h of have.realServers) {
-      if (wantKeys.has(realServerKeyString(h))) continue;
+    for (let j = 0; j < have.realServers.length; j++) {
+      if (kept[j]) continue;
+      const h = have.realServers[j];
       if (b.idle(have, h)) b.push('delete-server', have, { kind: 'delete-server', key: have.key, server: ref(h) }, h);
       else b.drain(have, h, false);
     }
   }
   const foreign: ForeignService[] = [];
-  for (const have of live.table.services) {
-    const k = serviceKeyString(have.key);
-    if (desiredKeys.has(k)) continue;
+  live.table.services.forEach((have, li) => {
+    const k = liveKeys[li];
+    if (wanted[liveIndex.get(k) ?? li]) return; // (a key listed twice counts as one service, as before)
     if (options.managed?.has(k)) {
       b.removeService(have);
-      continue;
+      return;
     }
     const prune = options.prune ?? false;
     foreign.push({ service: k, realServers: have.realServers.length, pruned: prune });
     if (prune) b.removeService(have, 'foreign service, pruned');
-  }
+  });
   foreign.sort((x, y) => (x.service < y.service ? -1 : x.service > y.service ? 1 : 0));
   return { steps: b.sorted(), pending: b.pending, foreign };
 }
