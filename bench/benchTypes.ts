@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
 /** One figure printed by `npm run bench`: a median in ms, optionally against a named baseline. */
 export interface BenchResult {
   name: string;
@@ -19,6 +22,22 @@ export async function medianMs(fn: () => unknown, runs = 7, warmup = 2): Promise
     const t0 = process.hrtime.bigint();
     await fn();
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/**
+ * The first call of a fresh Node.js process (interpreter and JIT warm-up included): bench/coldRun.ts
+ * builds the input, times one call and prints it; median of `processes` runs.
+ */
+export function coldMs(kind: 'stats' | 'plan', processes = 5): number {
+  const times: number[] = [];
+  for (let i = 0; i < processes; i++) {
+    const r = spawnSync(process.execPath, [join(__dirname, 'coldRun.js'), kind], { encoding: 'utf8' });
+    const ms = Number(r.stdout.trim());
+    if (r.status !== 0 || !Number.isFinite(ms)) throw new Error(`bench/coldRun ${kind} failed: ${r.stderr || r.stdout}`);
+    times.push(ms);
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
