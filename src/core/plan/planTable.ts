@@ -15,6 +15,7 @@
  * services; inside a group, ipvsadm's own sort order. Linear in the size of both tables (plus the sort).
  */
 
+import { EndpointLookup } from '../ipvs/endpointLookup';
 import type { IpvsCommand, RealServerRef } from '../ipvs/ipvsCommand';
 import { compareRealServers, compareServices } from '../ipvs/ipvsOrder';
 import { schedFlagBits } from '../ipvs/schedulers';
@@ -152,36 +153,6 @@ class PlanBuilder {
   }
 }
 
-function sameServer(a: IpvsRealServer, b: IpvsRealServer): boolean {
-  return a.port === b.port && a.address === b.address && a.family === b.family;
-}
-
-/** Services with more live real servers than this are matched through a Map; smaller ones by scanning. */
-const SCAN_LIMIT = 16;
-
-/**
- * For each wanted real server, the index of the same server (address, port, family) among the live
- * ones, or -1. No key strings in the common case: the same position is tried first (both lists are
- * usually in the same order), then a scan of a small list, or a Map for a large one.
- */
-function matchServers(have: readonly IpvsRealServer[], want: readonly IpvsRealServer[]): Int32Array {
-  const at = new Int32Array(want.length);
-  let byKey: Map<string, number> | undefined;
-  for (let i = 0; i < want.length; i++) {
-    const rs = want[i];
-    if (i < have.length && sameServer(have[i], rs)) { at[i] = i; continue; }
-    let found = -1;
-    if (have.length <= SCAN_LIMIT) {
-      for (let j = 0; j < have.length; j++) if (sameServer(have[j], rs)) { found = j; break; }
-    } else {
-      byKey ??= new Map(have.map((h, j) => [realServerKeyString(h), j]));
-      found = byKey.get(realServerKeyString(rs)) ?? -1;
-    }
-    at[i] = found;
-  }
-  return at;
-}
-
 export function planTable(desired: IpvsTable, live: LiveTable, options: PlanOptions = {}): Plan {
   const b = new PlanBuilder(live.counters, options.force ?? false);
   const liveKeys = live.table.services.map((s) => serviceKeyString(s.key));
@@ -198,11 +169,11 @@ export function planTable(desired: IpvsTable, live: LiveTable, options: PlanOpti
     const have = live.table.services[li];
     const sc = serviceChanges(have, want);
     if (sc.length > 0) b.push('edit-service', want, { kind: 'edit-service', service: serviceSettings(want) }, undefined, { changes: sc });
-    const at = matchServers(have.realServers, want.realServers);
+    const haveServers = new EndpointLookup(have.realServers);
     const kept = new Uint8Array(have.realServers.length);
     for (let i = 0; i < want.realServers.length; i++) {
       const rs = want.realServers[i];
-      const j = at[i];
+      const j = haveServers.indexOf(rs, i);
       if (j < 0) {
         b.push('add-server', want, { kind: 'add-server', key: want.key, server: rs }, rs);
         continue;

@@ -4,8 +4,10 @@
  * deltas of the totals since the previous snapshot, and the share of traffic against the weights.
  */
 import type { ListedServiceColumns } from '../ipvs/listParser';
+import type { Endpoint } from '../ipvs/endpointLookup';
+import { EndpointLookup } from '../ipvs/endpointLookup';
 import type { RateCounters, StatsCounters, StatsService } from '../ipvs/statsParser';
-import type { IpvsRealServer, IpvsService, ServiceKey } from '../ipvs/types';
+import type { IpvsService, ServiceKey } from '../ipvs/types';
 import { realServerKeyString, serviceKeyString } from '../ipvs/types';
 import type { CounterSet, DirectorSnapshot, RateSet, RealServerStats, ServiceStats } from '../../shared/statsProtocol';
 import { shareOfTraffic } from './shareOfTraffic';
@@ -48,12 +50,14 @@ export function deltaRate(now: CounterSet, before: CounterSet | undefined, secon
   };
 }
 
+// The parsers' counter objects have exactly the protocol's fields and are never changed after parsing:
+// the snapshot takes them as they are (10,000 rows: 20,000 objects fewer per tick).
 function rateOf(c: RateCounters | undefined): RateSet {
-  return c ? { cps: c.cps, inPps: c.inPps, outPps: c.outPps, inBps: c.inBps, outBps: c.outBps } : { ...ZERO_RATE };
+  return c ?? { ...ZERO_RATE };
 }
 
 function totalsOf(c: StatsCounters | undefined): CounterSet {
-  return c ? { conns: c.conns, inPkts: c.inPkts, outPkts: c.outPkts, inBytes: c.inBytes, outBytes: c.outBytes } : { ...ZERO_TOTALS };
+  return c ?? { ...ZERO_TOTALS };
 }
 
 interface ListedService {
@@ -73,26 +77,24 @@ function indexStats<C>(services: readonly StatsService<C>[]): Map<string, StatsS
   return m;
 }
 
-function byEndpoint<T extends { address: string; port: number; family: IpvsRealServer['family'] }>(list: readonly T[] | undefined): Map<string, T> {
-  const m = new Map<string, T>();
-  for (const r of list ?? []) m.set(realServerKeyString(r), r);
-  return m;
+interface PreviousService {
+  svc: ServiceStats;
+  byId?: Map<string, RealServerStats>;
 }
 
-function indexOf(list: readonly IpvsRealServer[]): Map<string, number> {
-  const m = new Map<string, number>();
-  list.forEach((r, i) => m.set(realServerKeyString(r), i));
-  return m;
+/** The totals of real server `rsId` in the previous snapshot's service; position `hint` is tried first. */
+function previousTotals(prev: PreviousService | undefined, hint: number, rsId: string): CounterSet | undefined {
+  if (!prev) return undefined;
+  const list = prev.svc.realServers;
+  if (hint < list.length && list[hint].id === rsId) return list[hint].totals;
+  prev.byId ??= new Map(list.map((r) => [r.id, r]));
+  return prev.byId.get(rsId)?.totals;
 }
 
 export function buildSnapshot(reading: StatsReading, ctx: SnapshotContext): DirectorSnapshot {
   const seconds = ctx.previous ? (ctx.time - ctx.previous.time) / 1000 : undefined;
-  const prevRs = new Map<string, CounterSet>();
-  const prevSvc = new Map<string, CounterSet>();
-  for (const s of ctx.previous?.services ?? []) {
-    prevSvc.set(s.id, s.totals);
-    for (const r of s.realServers) prevRs.set(r.id, r.totals);
-  }
+  const prevSvc = new Map<string, PreviousService>();
+  for (const s of ctx.previous?.services ?? []) prevSvc.set(s.id, { svc: s });
   const listed = indexListing(reading.list.table.services, reading.list.counters);
   const thresholds = reading.thresholds ? indexListing(reading.thresholds.table.services, reading.thresholds.counters) : undefined;
   const persistent = reading.persistent ? indexListing(reading.persistent.table.services, reading.persistent.counters) : undefined;
@@ -111,25 +113,35 @@ export function buildSnapshot(reading: StatsReading, ctx: SnapshotContext): Dire
     const li = listed.get(id);
     const rt = rates.get(id);
     const key = st?.key ?? li?.svc.key as ServiceKey;
-    const stRs = byEndpoint(st?.realServers);
-    const rtRs = byEndpoint(rt?.realServers);
-    const liIdx = new Map<string, number>();
-    li?.svc.realServers.forEach((r, i) => liIdx.set(realServerKeyString(r), i));
-    const rsEndpoints: string[] = [...stRs.keys()];
-    for (const e of liIdx.keys()) if (!stRs.has(e)) rsEndpoints.push(e);
+    // The real servers in `--stats` order, then those only in `-Ln`; the other listings and the previous
+    // snapshot are matched by position first (one reading's listings come in the same order).
+    const stList = st?.realServers ?? [];
+    const liList = li?.svc.realServers ?? [];
+    const inRate = new EndpointLookup(rt?.realServers ?? []);
+    const inList = new EndpointLookup(liList);
+    // Rows 0 … stList.length-1 are the --stats entries (listedAt: their -Ln index or -1), then -Ln only ones.
+    const listedAt = stList.map((e, i) => inList.indexOf(e, i));
+    if (liList.length > 0) {
+      const seen = new Uint8Array(liList.length);
+      for (const l of listedAt) if (l >= 0) seen[l] = 1;
+      for (let l = 0; l < liList.length; l++) if (!seen[l]) listedAt.push(l);
+    }
     const th = thresholds?.get(id);
-    const thIdx = th ? indexOf(th.svc.realServers) : undefined;
+    const inThresholds = th ? new EndpointLookup(th.svc.realServers) : undefined;
     const pe = persistent?.get(id);
-    const peIdx = pe ? indexOf(pe.svc.realServers) : undefined;
+    const inPersistent = pe ? new EndpointLookup(pe.svc.realServers) : undefined;
+    const prev = prevSvc.get(id);
     let activeSum = 0;
     let inactSum = 0;
-    const realServers: RealServerStats[] = rsEndpoints.map((endpoint) => {
+    const realServers: RealServerStats[] = listedAt.map((l, i) => {
+      const s = i < stList.length ? stList[i] : undefined;
+      const lrs = l >= 0 ? liList[l] : undefined;
+      const ep: Endpoint = (s ?? lrs) as Endpoint;
+      const endpoint = realServerKeyString(ep);
       const rsId = `${id}|${endpoint}`;
-      const s = stRs.get(endpoint);
-      const r = rtRs.get(endpoint);
-      const lIdx = liIdx.get(endpoint) ?? -1;
-      const lrs = lIdx >= 0 ? li?.svc.realServers[lIdx] : undefined;
-      const lcols = lIdx >= 0 ? li?.cols.realServers[lIdx] : undefined;
+      const ri = inRate.indexOf(ep, i);
+      const r = ri >= 0 ? rt?.realServers[ri] : undefined;
+      const lcols = l >= 0 ? li?.cols.realServers[l] : undefined;
       const totals = totalsOf(s?.counters);
       const out: RealServerStats = {
         id: rsId,
@@ -141,11 +153,11 @@ export function buildSnapshot(reading: StatsReading, ctx: SnapshotContext): Dire
         approximate: (s?.approximate ?? false) || (r?.approximate ?? false),
       };
       if (lrs) { out.weight = lrs.weight; out.method = lrs.method; }
-      const ti = thIdx?.get(endpoint);
-      if (th && ti !== undefined) { out.upperThreshold = th.svc.realServers[ti].upperThreshold; out.lowerThreshold = th.svc.realServers[ti].lowerThreshold; }
-      const pi = peIdx?.get(endpoint);
-      if (pe && pi !== undefined) out.persistConn = pe.cols.realServers[pi].persistConn ?? 0;
-      const delta = deltaRate(totals, prevRs.get(rsId), seconds);
+      const ti = inThresholds?.indexOf(ep, i) ?? -1;
+      if (th && ti >= 0) { out.upperThreshold = th.svc.realServers[ti].upperThreshold; out.lowerThreshold = th.svc.realServers[ti].lowerThreshold; }
+      const pi = inPersistent?.indexOf(ep, i) ?? -1;
+      if (pe && pi >= 0) out.persistConn = pe.cols.realServers[pi].persistConn ?? 0;
+      const delta = deltaRate(totals, previousTotals(prev, i, rsId), seconds);
       if (delta) out.delta = delta;
       activeSum += out.activeConn;
       inactSum += out.inactConn;
@@ -170,7 +182,7 @@ export function buildSnapshot(reading: StatsReading, ctx: SnapshotContext): Dire
     if (li) svc.scheduler = li.svc.scheduler;
     const name = ctx.serviceNames?.get(id);
     if (name !== undefined) svc.name = name;
-    const delta = deltaRate(totals, prevSvc.get(id), seconds);
+    const delta = deltaRate(totals, prev?.svc.totals, seconds);
     if (delta) svc.delta = delta;
     return svc;
   });
