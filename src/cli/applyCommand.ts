@@ -38,9 +38,10 @@ Options:
   --trust-store PATH   where accepted host keys are stored (default ~/.config/vscode-lvs/known_hosts)
 
 Exit codes: 0 every director holds the file's table (applied, or nothing to do); 1 the file has
-errors; 2 usage; 3 not confirmed (answered no, or no terminal and no --yes); 4 failed, but every
-director's table is as before (nothing changed, or rolled back to the snapshot); 5 failed and the
-rollback failed too: the table may be partly applied (the snapshot is printed).`;
+errors; 2 usage; 3 not confirmed (answered no, or no terminal and no --yes); 4 failed on some director,
+and every director that failed has its table as before (nothing changed, or rolled back to the snapshot),
+while the others hold the file's table (a line per director says which); 5 failed and the rollback failed
+too: that director's table may be partly applied (its snapshot is printed).`;
 
 export const applyCommand: CliCommand = {
   name: 'apply',

@@ -18,12 +18,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export type LabHost = 'director' | 'rs1' | 'rs2' | 'client' | 'router' | 'control';
-export const LAB_HOSTS: readonly LabHost[] = ['director', 'rs1', 'rs2', 'client', 'router'];
+export type LabHost = 'director' | 'director2' | 'rs1' | 'rs2' | 'client' | 'router' | 'control';
+export const LAB_HOSTS: readonly LabHost[] = ['director', 'rs1', 'rs2', 'client', 'router', 'director2'];
 
 /** Lab addresses (fixed; see lab/README.md). */
 export const LAB_ADDR = {
   director: '10.116.0.10',
+  director2: '10.116.0.13',
   rs1: '10.116.0.11',
   rs2: '10.116.0.12',
   routerLan: '10.116.0.1',
