@@ -118,7 +118,7 @@ export class StatsApp {
       const i = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
       this.state.tab = TABS[i] ?? 'services';
       this.save();
-      if (this.state.tab === 'services') this.renderCharts();
+      if (this.state.tab === 'services') { this.table.renderSoon(); this.renderCharts(); }
       const d = this.selected();
       const snap = d ? this.snapshots.get(d) : undefined;
       if (this.state.tab === 'share' && snap) this.renderShare(snap);
@@ -240,9 +240,10 @@ export class StatsApp {
     const d = this.selected();
     const snap = d ? this.snapshots.get(d) : undefined;
     if (!snap) return;
+    // The table first: it reads the viewport (one layout read), and everything after it only writes.
+    this.table.update(snap);
     this.empty.hidden = snap.services.length > 0;
     if (snap.services.length === 0) this.empty.textContent = `Director ${snap.director} has no virtual services.`;
-    this.table.update(snap);
     this.renderKpis(snap);
     // Only the visible tab's views are drawn on every snapshot; the others when they are selected.
     if (this.state.tab === 'share') this.renderShare(snap);
