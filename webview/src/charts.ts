@@ -9,6 +9,8 @@ import { HISTORY_LIMIT_IN_STATE } from '../../src/shared/statsProtocol';
 import { bytesRate, compactNumber } from '../../src/core/stats/statsFormat';
 
 const MAX_FRAMES = 300;
+/** Series drawn per chart (the first real servers in the snapshot's order). */
+export const CHART_SERIES = 24;
 const PALETTE_VARS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
 const FALLBACK = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'];
 
@@ -49,11 +51,18 @@ export class ChartHistory {
     if (frames.length >= this.framesOf(director).length) this.frames.set(director, frames);
   }
 
-  toState(director: string): SeriesHistory[] {
+  /** The history of the series `only` names (those on the charts), or of the first CHART_SERIES seen: the
+   *  state is saved every second, and 1,000 real servers' history would be megabytes to serialise each time. */
+  toState(director: string, only?: readonly string[]): SeriesHistory[] {
     const frames = this.framesOf(director).slice(-HISTORY_LIMIT_IN_STATE);
-    const ids = new Set<string>();
-    for (const f of frames) for (const id of f.values.keys()) ids.add(id);
-    return [...ids].map((id) => ({ id, points: frames.flatMap((f) => { const p = f.values.get(id); return p ? [p] : []; }) }));
+    let ids = only;
+    if (!ids) {
+      const seen = new Set<string>();
+      for (const f of frames) for (const id of f.values.keys()) if (seen.size < CHART_SERIES) seen.add(id);
+      ids = [...seen];
+    }
+    return ids.map((id) => ({ id, points: frames.flatMap((f) => { const p = f.values.get(id); return p ? [p] : []; }) }))
+      .filter((s) => s.points.length > 0);
   }
 
   framesOf(director: string): Frame[] {
@@ -77,6 +86,20 @@ export interface SeriesInfo {
   label: string;
 }
 
+/** The series the charts draw for a snapshot: its first CHART_SERIES real servers. */
+export function chartSeries(snapshot: DirectorSnapshot | undefined): SeriesInfo[] {
+  const services = snapshot?.services ?? [];
+  const multi = services.length > 1;
+  const out: SeriesInfo[] = [];
+  for (const s of services) {
+    for (const r of s.realServers) {
+      if (out.length === CHART_SERIES) return out;
+      out.push({ id: r.id, label: multi ? `${s.label} → ${r.endpoint}` : r.endpoint });
+    }
+  }
+  return out;
+}
+
 export class RateChart {
   private plot?: uPlot;
   private seriesKey = '';
@@ -85,6 +108,10 @@ export class RateChart {
   private observedWidth?: number;
   private readonly host: HTMLDivElement;
   readonly element: HTMLElement;
+  /** On screen (or nearly): an update draws only then; otherwise it is kept and drawn when the chart shows.
+   *  Below a table of 1,000 rows, or on another tab, a chart costs nothing per reading. */
+  private visible = false;
+  private pending?: { frames: readonly Frame[]; series: readonly SeriesInfo[] };
 
   constructor(title: string, private readonly field: 'cps' | 'bps') {
     this.element = document.createElement('section');
@@ -98,6 +125,11 @@ export class RateChart {
       this.observedWidth = Math.round(entries[entries.length - 1].contentRect.width);
       this.resize();
     }).observe(this.host);
+    new IntersectionObserver((entries) => {
+      this.visible = entries[entries.length - 1].isIntersecting;
+      const p = this.pending;
+      if (this.visible && p) { this.pending = undefined; this.draw(p.frames, p.series); }
+    }, { rootMargin: '300px 0px' }).observe(this.element);
   }
 
   private width(): number {
@@ -113,6 +145,10 @@ export class RateChart {
   }
 
   update(frames: readonly Frame[], series: readonly SeriesInfo[]): void {
+    if (this.visible) { this.pending = undefined; this.draw(frames, series); } else this.pending = { frames, series };
+  }
+
+  private draw(frames: readonly Frame[], series: readonly SeriesInfo[]): void {
     const data: AlignedData = [
       frames.map((f) => f.t),
       ...series.map((s) => frames.map((f) => f.values.get(s.id)?.[this.field] ?? null)),

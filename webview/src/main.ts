@@ -11,16 +11,19 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import type {
-  ConnectionsPage, DirectorSnapshot, DirectorStatus, HostToWebviewMessage, SortKey, StatsTab, WebviewState,
+  ConnectionsPage, DirectorSnapshot, DirectorStatus, HostToWebviewMessage, ShareRow, SortKey, StatsTab, WebviewState,
 } from '../../src/shared/statsProtocol';
 import { DEFAULT_CONNECTIONS_PAGE_SIZE } from '../../src/shared/statsProtocol';
 import { bytesRate, compactNumber, percent } from '../../src/core/stats/statsFormat';
-import { ChartHistory, RateChart } from './charts';
+import { ChartHistory, RateChart, chartSeries } from './charts';
 import { StatsTable } from './statsTable';
 import { connectHost } from './vscodeApi';
 import type { Host } from './vscodeApi';
 
 const TABS: StatsTab[] = ['services', 'share', 'connections'];
+/** A share card's height without its rows, and a row's (styles.css), for the cards not rendered yet. */
+const SHARE_CARD_PX = 76;
+const SHARE_ROW_PX = 22;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -29,8 +32,40 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
   return e;
 }
 
+/** toLocaleTimeString()'s format, built once (toLocaleTimeString builds one per call). */
+const TIME = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 'numeric', second: 'numeric' });
+
 function time(ms: number | undefined): string {
-  return ms === undefined ? 'never' : new Date(ms).toLocaleTimeString();
+  return ms === undefined ? 'never' : TIME.format(ms);
+}
+
+/** Sets an element's text only when it differs (a write, even of the same text, re-lays out its box). */
+function setText(e: HTMLElement, text: string): void {
+  if (e.textContent !== text) e.textContent = text;
+}
+
+interface ChipView {
+  chip: HTMLButtonElement;
+  state: HTMLElement;
+  updated: HTMLElement;
+}
+
+interface ShareRowView {
+  row: HTMLElement;
+  weight: HTMLElement;
+  expected: HTMLElement;
+  observed: HTMLElement;
+  observedText: HTMLElement;
+  expectedText: HTMLElement;
+  /** The bars' widths as last written (style.width reads back normalised: "10%" for "10.00%"). */
+  widths: [string, string];
+}
+
+interface ShareCardView {
+  card: HTMLElement;
+  title: HTMLElement;
+  sub: HTMLElement;
+  rows: Map<string, ShareRowView>;
 }
 
 export class StatsApp {
@@ -49,6 +84,10 @@ export class StatsApp {
   private readonly bannerText = el('span', 'banner-text');
   private readonly retryButton = document.createElement('vscode-button');
   private readonly kpis = el('div', 'kpis');
+  private kpiValues: HTMLElement[] = [];
+  private readonly chips = new Map<string, ChipView>();
+  private readonly shareCards = new Map<string, ShareCardView>();
+  private readonly shareEmpty = el('section', 'share-card', 'No virtual services.');
   readonly table: StatsTable;
   private readonly cpsChart = new RateChart('New connections per second, per real server', 'cps');
   private readonly bpsChart = new RateChart('Bytes per second (in + out), per real server', 'bps');
@@ -210,21 +249,35 @@ export class StatsApp {
     }
   }
 
+  /** The header on every message: the chips are made once per director list, then only what changed is written. */
   private renderHeader(): void {
-    this.pauseButton.textContent = this.paused ? 'Resume' : 'Pause';
-    this.pauseButton.title = this.paused ? 'Resume polling the directors' : 'Stop polling the directors (no SSH traffic while paused)';
-    const chips = this.directors.map((d) => {
+    setText(this.pauseButton, this.paused ? 'Resume' : 'Pause');
+    const pauseTitle = this.paused ? 'Resume polling the directors' : 'Stop polling the directors (no SSH traffic while paused)';
+    if (this.pauseButton.title !== pauseTitle) this.pauseButton.title = pauseTitle;
+    if (this.chips.size !== this.directors.length || this.directors.some((d) => !this.chips.has(d))) {
+      this.chips.clear();
+      for (const d of this.directors) {
+        const chip = el('button');
+        chip.type = 'button';
+        chip.dataset.director = d;
+        const view: ChipView = { chip, state: el('span', 'state'), updated: el('span', 'updated') };
+        chip.append(el('span', 'dot'), el('span', 'name', d), view.state, view.updated);
+        chip.addEventListener('click', () => { this.state.director = d; this.save(); this.render(); this.renderHeader(); this.renderBanner(); });
+        this.chips.set(d, view);
+      }
+      this.directorBar.replaceChildren(...[...this.chips.values()].map((v) => v.chip));
+    }
+    const selected = this.selected();
+    for (const [d, view] of this.chips) {
       const st = this.statuses.get(d);
       const state = this.paused ? 'paused' : st?.state ?? 'idle';
-      const chip = el('button', `director state-${state}${d === this.selected() ? ' selected' : ''}`);
-      chip.type = 'button';
-      chip.dataset.director = d;
-      chip.append(el('span', 'dot'), el('span', 'name', d), el('span', 'state', stateText(state)), el('span', 'updated', `updated ${time(st?.lastUpdate)}`));
-      chip.title = `Director ${d}: ${stateText(state)}${st?.error ? ` — ${st.error}` : ''}`;
-      chip.addEventListener('click', () => { this.state.director = d; this.save(); this.render(); this.renderHeader(); this.renderBanner(); });
-      return chip;
-    });
-    this.directorBar.replaceChildren(...chips);
+      const cls = `director state-${state}${d === selected ? ' selected' : ''}`;
+      if (view.chip.className !== cls) view.chip.className = cls;
+      setText(view.state, stateText(state));
+      setText(view.updated, `updated ${time(st?.lastUpdate)}`);
+      const title = `Director ${d}: ${stateText(state)}${st?.error ? ` — ${st.error}` : ''}`;
+      if (view.chip.title !== title) view.chip.title = title;
+    }
   }
 
   private renderBanner(): void {
@@ -242,8 +295,9 @@ export class StatsApp {
     if (!snap) return;
     // The table first: it reads the viewport (one layout read), and everything after it only writes.
     this.table.update(snap);
-    this.empty.hidden = snap.services.length > 0;
-    if (snap.services.length === 0) this.empty.textContent = `Director ${snap.director} has no virtual services.`;
+    const none = snap.services.length === 0;
+    if (this.empty.hidden !== !none) this.empty.hidden = !none;
+    if (none) setText(this.empty, `Director ${snap.director} has no virtual services.`);
     this.renderKpis(snap);
     // Only the visible tab's views are drawn on every snapshot; the others when they are selected.
     if (this.state.tab === 'share') this.renderShare(snap);
@@ -263,57 +317,90 @@ export class StatsApp {
       ['Inactive connections', compactNumber(inact), 'kpi-inact'],
       ['Services / real servers', `${snap.services.length} / ${rs}`, 'kpi-count'],
     ];
-    if (this.kpis.childElementCount !== tiles.length) {
-      this.kpis.replaceChildren(...tiles.map(([label, , id]) => {
+    if (this.kpiValues.length !== tiles.length) {
+      this.kpiValues = tiles.map(() => el('div', 'kpi-value'));
+      this.kpis.replaceChildren(...tiles.map(([label, , id], i) => {
         const t = el('div', 'kpi');
         t.id = id;
-        t.append(el('div', 'kpi-value'), el('div', 'kpi-label', label));
+        t.append(this.kpiValues[i], el('div', 'kpi-label', label));
         return t;
       }));
     }
-    tiles.forEach(([, value], i) => {
-      const v = this.kpis.children[i].firstElementChild as HTMLElement;
-      if (v.textContent !== value) v.textContent = value;
-    });
+    tiles.forEach(([, value], i) => setText(this.kpiValues[i], value));
   }
 
   private renderCharts(): void {
     const d = this.selected();
     const snap = d ? this.snapshots.get(d) : undefined;
     if (!d) return;
-    const multi = (snap?.services.length ?? 0) > 1;
-    const series = (snap?.services ?? []).flatMap((s) => s.realServers.map((r) => ({ id: r.id, label: multi ? `${s.label} → ${r.endpoint}` : r.endpoint }))).slice(0, 24);
+    const series = chartSeries(snap);
     const frames = this.history.framesOf(d);
     this.cpsChart.update(frames, series);
     this.bpsChart.update(frames, series);
   }
 
+  /** The share of traffic: a card per service and a row per real server, kept by id; a reading writes only
+   *  the texts and bar widths that changed, and the cards are re-ordered only when the services changed. */
   private renderShare(snap: DirectorSnapshot): void {
-    const cards = snap.services.map((s) => {
-      const card = el('section', 'share-card');
+    const seen = new Set<string>();
+    const cards: HTMLElement[] = [];
+    let moved = this.shareCards.size !== snap.services.length;
+    for (const s of snap.services) {
+      seen.add(s.id);
+      let view = this.shareCards.get(s.id);
+      if (!view) {
+        view = { card: el('section', 'share-card'), title: el('h3'), sub: el('div'), rows: new Map() };
+        view.card.append(view.title, view.sub);
+        this.shareCards.set(s.id, view);
+        moved = true;
+      }
+      if (this.shareBox.children[cards.length] !== view.card) moved = true;
+      cards.push(view.card);
       const dev = s.share.maxDeviation;
       const verdict = s.share.connections === 0 ? 'no connections yet' : dev <= 0.1 ? 'as the weights say' : 'differs from the weights';
-      const h = el('h3', undefined, `${s.label}${s.name ? ` · ${s.name}` : ''}${s.scheduler ? ` · ${s.scheduler}` : ''}`);
-      const sub = el('div', `share-sub ${dev > 0.1 && s.share.connections > 0 ? 'warn' : 'ok'}`,
-        `${verdict} · ${s.share.basis === 'window' ? `${compactNumber(s.share.connections)} new connections` : `${compactNumber(s.share.connections)} connections (all-time)`} · largest gap ${percent(dev)}`);
-      card.append(h, sub);
-      for (const r of s.share.rows) {
+      setText(view.title, `${s.label}${s.name ? ` · ${s.name}` : ''}${s.scheduler ? ` · ${s.scheduler}` : ''}`);
+      const subClass = `share-sub ${dev > 0.1 && s.share.connections > 0 ? 'warn' : 'ok'}`;
+      if (view.sub.className !== subClass) view.sub.className = subClass;
+      setText(view.sub, `${verdict} · ${s.share.basis === 'window' ? `${compactNumber(s.share.connections)} new connections` : `${compactNumber(s.share.connections)} connections (all-time)`} · largest gap ${percent(dev)}`);
+      this.renderShareRows(view, s.share.rows);
+    }
+    for (const id of [...this.shareCards.keys()]) if (!seen.has(id)) this.shareCards.delete(id);
+    if (cards.length === 0) { if (this.shareBox.firstElementChild !== this.shareEmpty) this.shareBox.replaceChildren(this.shareEmpty); }
+    else if (moved) this.shareBox.replaceChildren(...cards);
+  }
+
+  private renderShareRows(view: ShareCardView, rows: readonly ShareRow[]): void {
+    let moved = view.rows.size !== rows.length;
+    const seen = new Set<string>();
+    rows.forEach((r, i) => {
+      seen.add(r.id);
+      let rv = view.rows.get(r.id);
+      if (!rv) {
         const row = el('div', 'share-row');
         row.dataset.id = r.id;
         const bars = el('div', 'share-bars');
-        const exp = el('div', 'bar expected');
-        exp.style.width = `${(r.expected * 100).toFixed(2)}%`;
-        const obs = el('div', 'bar observed');
-        obs.style.width = `${(r.observed * 100).toFixed(2)}%`;
-        bars.append(exp, obs);
-        row.append(el('span', 'share-name', r.endpoint), el('span', 'share-weight', `weight ${r.weight}`), bars,
-          el('span', 'share-num', `${percent(r.observed)} observed`), el('span', 'share-num muted', `${percent(r.expected)} expected`));
-        card.append(row);
+        rv = { row, weight: el('span', 'share-weight'), expected: el('div', 'bar expected'), observed: el('div', 'bar observed'), observedText: el('span', 'share-num'), expectedText: el('span', 'share-num muted'), widths: ['', ''] };
+        bars.append(rv.expected, rv.observed);
+        row.append(el('span', 'share-name', r.endpoint), rv.weight, bars, rv.observedText, rv.expectedText);
+        view.rows.set(r.id, rv);
+        moved = true;
       }
-      return card;
+      // Children 0 and 1 of the card are its title and verdict.
+      if (view.card.children[i + 2] !== rv.row) moved = true;
+      setText(rv.weight, `weight ${r.weight}`);
+      const exp = `${(r.expected * 100).toFixed(2)}%`;
+      if (rv.widths[0] !== exp) { rv.widths[0] = exp; rv.expected.style.width = exp; }
+      const obs = `${(r.observed * 100).toFixed(2)}%`;
+      if (rv.widths[1] !== obs) { rv.widths[1] = obs; rv.observed.style.width = obs; }
+      setText(rv.observedText, `${percent(r.observed)} observed`);
+      setText(rv.expectedText, `${percent(r.expected)} expected`);
     });
-    if (cards.length === 0) cards.push(el('section', 'share-card', 'No virtual services.'));
-    this.shareBox.replaceChildren(...cards);
+    for (const id of [...view.rows.keys()]) if (!seen.has(id)) view.rows.delete(id);
+    if (moved) {
+      view.card.replaceChildren(view.title, view.sub, ...rows.map((r) => (view.rows.get(r.id) as ShareRowView).row));
+      // The size an off-screen card takes before it was ever rendered (content-visibility: auto).
+      view.card.style.setProperty('contain-intrinsic-size', `auto ${SHARE_CARD_PX + SHARE_ROW_PX * rows.length}px`);
+    }
   }
 
   private renderConnections(page: ConnectionsPage): void {
@@ -347,7 +434,10 @@ export class StatsApp {
 
   private save(): void {
     const history: WebviewState['history'] = {};
-    for (const d of this.directors) history[d] = this.history.toState(d);
+    for (const d of this.directors) {
+      const snap = this.snapshots.get(d);
+      history[d] = this.history.toState(d, snap ? chartSeries(snap).map((s) => s.id) : undefined);
+    }
     this.state.history = history;
     this.host.setState(this.state);
   }
