@@ -46,6 +46,7 @@ const IN_PAGE = `(all) => {
   const app = window.lvsStatsApp;
   const whole = [];
   const table = [];
+  const tableScript = [];
   for (let i = 1; i < all.length; i++) {
     const t0 = performance.now();
     post({ type: 'snapshot', snapshot: all[i] });
@@ -55,11 +56,13 @@ const IN_PAGE = `(all) => {
   for (let i = 1; i < all.length; i++) {
     const t0 = performance.now();
     app.table.update(all[(i * 5) % all.length]);
+    const t1 = performance.now();
     void document.body.offsetHeight;
     table.push(performance.now() - t0);
+    tableScript.push(t1 - t0);
   }
   const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  return { whole: med(whole.slice(3)), table: med(table.slice(3)), rows: app.table.rowCount() };
+  return { whole: med(whole.slice(3)), table: med(table.slice(3)), tableScript: med(tableScript.slice(3)), rows: app.table.rowCount() };
 }`;
 
 async function webviewBench(): Promise<BenchResult[]> {
@@ -80,9 +83,12 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), 
     await page.waitForFunction('window.lvsStatsApp !== undefined');
     // 100 services × 9 real servers + 100 service rows = 1,000 rows.
     const snaps = Array.from({ length: 24 }, (_, i) => snapshotOf(100, 9, i));
-    const times = (await page.evaluate(`(${IN_PAGE})(${JSON.stringify(snaps)})`)) as { whole: number; table: number; rows: number };
+    const times = (await page.evaluate(`(${IN_PAGE})(${JSON.stringify(snaps)})`)) as { whole: number; table: number; tableScript: number; rows: number };
     if (times.rows !== 1000) throw new Error(`the table has ${times.rows} rows, not 1,000`);
     return [
+      // A breakdown of the last figure: its script part (sort, cell writes); the rest is style and layout.
+      { name: 'webview: table update, 1,000 rows: script only (sort + writes, before layout)', unit: 'ms', median: times.tableScript },
+      // These two stay the last lines.
       { name: 'webview: snapshot message, 1,000 rows (table + KPIs + share + charts, with layout)', unit: 'ms', median: times.whole, goal: '≤ 16 ms' },
       { name: 'webview: table update only, 1,000 rows (with layout)', unit: 'ms', median: times.table, goal: '≤ 16 ms' },
     ];
