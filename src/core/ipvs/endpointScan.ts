@@ -1,32 +1,7 @@
 /**
  * The common case of a listing's endpoint, `a.b.c.d:port` as ipvsadm prints it with -n, read in place
- * from the listing's text (no token string, no regex). The address string comes from a small cache
- * keyed by the address' 32 bits: a director's table lists the same few thousand real servers on every
- * poll, so a tick of 10,000 rows allocates no address strings at all once the cache is warm.
+ * from the listing's text: no token string, no regex, one slice for the address.
  */
-
-/** 256 maps (one per first octet), each keyed by the low 24 bits (a small integer key). */
-const cache: (Map<number, string> | undefined)[] = new Array(256).fill(undefined);
-let cached = 0;
-/** Bound on the cache: a table this size is far beyond a real director's (memory stays bounded). */
-const CACHE_LIMIT = 1 << 17;
-
-function addressString(o0: number, low24: number): string {
-  let m = cache[o0];
-  if (m === undefined) m = cache[o0] = new Map();
-  let s = m.get(low24);
-  if (s === undefined) {
-    if (cached >= CACHE_LIMIT) {
-      cache.fill(undefined);
-      cached = 0;
-      m = cache[o0] = new Map();
-    }
-    s = `${o0}.${low24 >>> 16}.${(low24 >>> 8) & 255}.${low24 & 255}`;
-    m.set(low24, s);
-    cached++;
-  }
-  return s;
-}
 
 /** The result of the last successful scanIPv4Endpoint (one reader at a time: the parsers are synchronous). */
 export const scannedEndpoint = { address: '', port: 0 };
@@ -40,8 +15,6 @@ export function scanIPv4Endpoint(text: string, s: number, e: number): boolean {
   let octets = 0;
   let value = 0;
   let digits = 0;
-  let o0 = 0;
-  let low = 0;
   let i = s;
   for (; i < e; i++) {
     const c = text.charCodeAt(i);
@@ -51,8 +24,6 @@ export function scanIPv4Endpoint(text: string, s: number, e: number): boolean {
       if (++digits > 3 || value > 255) return false;
     } else if (c === 46 /* . */ || c === 58 /* : */) {
       if (digits === 0 || (c === 58) !== (octets === 3)) return false;
-      if (octets === 0) o0 = value;
-      else low = (low << 8) | value;
       octets++;
       value = 0;
       digits = 0;
@@ -72,7 +43,7 @@ export function scanIPv4Endpoint(text: string, s: number, e: number): boolean {
     port = port * 10 + (c - 48);
   }
   if (port > 65535) return false;
-  scannedEndpoint.address = addressString(o0, low);
+  scannedEndpoint.address = text.slice(s, i);
   scannedEndpoint.port = port;
   return true;
 }
