@@ -108,10 +108,12 @@ export class RateChart {
   private observedWidth?: number;
   private readonly host: HTMLDivElement;
   readonly element: HTMLElement;
-  /** On screen (or nearly): an update draws only then; otherwise it is kept and drawn when the chart shows.
-   *  Below a table of 1,000 rows, or on another tab, a chart costs nothing per reading. */
+  /** On screen (or nearly): an update is drawn only then, at the next animation frame (readings that come
+   *  in the same frame make one drawing), outside the message handler; otherwise it is kept and drawn when
+   *  the chart shows. Below a table of 1,000 rows, or on another tab, a chart costs nothing per reading. */
   private visible = false;
   private pending?: { frames: readonly Frame[]; series: readonly SeriesInfo[] };
+  private frame = 0;
 
   constructor(title: string, private readonly field: 'cps' | 'bps') {
     this.element = document.createElement('section');
@@ -127,8 +129,7 @@ export class RateChart {
     }).observe(this.host);
     new IntersectionObserver((entries) => {
       this.visible = entries[entries.length - 1].isIntersecting;
-      const p = this.pending;
-      if (this.visible && p) { this.pending = undefined; this.draw(p.frames, p.series); }
+      this.drawSoon();
     }, { rootMargin: '300px 0px' }).observe(this.element);
   }
 
@@ -145,7 +146,19 @@ export class RateChart {
   }
 
   update(frames: readonly Frame[], series: readonly SeriesInfo[]): void {
-    if (this.visible) { this.pending = undefined; this.draw(frames, series); } else this.pending = { frames, series };
+    this.pending = { frames, series };
+    this.drawSoon();
+  }
+
+  private drawSoon(): void {
+    if (!this.visible || !this.pending || this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      const p = this.pending;
+      if (!this.visible || !p) return;
+      this.pending = undefined;
+      this.draw(p.frames, p.series);
+    });
   }
 
   private draw(frames: readonly Frame[], series: readonly SeriesInfo[]): void {
