@@ -4,12 +4,13 @@
  * reused as the page scrolls; the rows above and below are the body's padding.
  *
  * What an update costs is what Chromium's layout costs, and that is per text box: each cell is its own
- * inline formatting context, laid out again when its text changes (≈ 15–30 µs each on this machine, a
+ * inline formatting context, laid out again when its text changes (≈ 10–20 µs each on this machine, a
  * few hundred of them per reading). So:
  * - the table is a <table> for its semantics (and explicit ARIA roles, as the CSS display is not a
  *   table's), laid out as flex rows of fixed height with `contain: strict` on rows and cells: a changed
  *   cell re-lays out its own box only, never the table (a CSS table lays out all its cells, and sizes its
- *   columns from them, whenever one of them changes);
+ *   columns from them, whenever one of them changes); cells clip with `overflow: clip`, as `hidden` would
+ *   make each a scroll container, more work per layout;
  * - only the rows on screen are written, and in them only the cells whose value changed (the value is
  *   compared before it is formatted; the text before it is written);
  * - the order is kept from one reading to the next and re-sorted only when the sort column's values no
