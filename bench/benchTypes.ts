@@ -14,9 +14,14 @@ export interface BenchResult {
   goal?: string;
 }
 
-/** Runs `fn` `warmup` times, then `runs` times, and returns the median wall time in ms. */
-export async function medianMs(fn: () => unknown, runs = 7, warmup = 2): Promise<number> {
-  for (let i = 0; i < warmup; i++) await fn();
+/**
+ * Runs `fn` `warmup` times (and, with `warmupMs`, for at least that long: V8's optimizing compiler works in
+ * the background and may land its code only after a few hundred ms, later on a busy machine), then `runs`
+ * times, and returns the median wall time in ms.
+ */
+export async function medianMs(fn: () => unknown, runs = 7, warmup = 2, warmupMs = 0): Promise<number> {
+  const warmUntil = performance.now() + warmupMs;
+  for (let i = 0; i < warmup || performance.now() < warmUntil; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
