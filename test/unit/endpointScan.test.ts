@@ -1,13 +1,14 @@
 /** The in-place `a.b.c.d:port` reader of the listing parsers: accepts exactly what ipvsadm -n prints, declines the rest. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scanIPv4Endpoint, scannedEndpoint } from '../../src/core/ipvs/endpointScan';
+import { listingBytes, scanIPv4Endpoint, scannedEndpoint } from '../../src/core/ipvs/endpointScan';
 import { parseIpvsListing } from '../../src/core/ipvs/listParser';
+import { parseStatsListing } from '../../src/core/ipvs/statsParser';
 import { parseListedEndpoint } from '../../src/core/ipvs/listingAddress';
 
 const scan = (token: string): { address: string; port: number } | undefined => {
   const text = `  -> ${token}   1 2`;
-  return scanIPv4Endpoint(text, 5, 5 + token.length) ? { ...scannedEndpoint } : undefined;
+  return scanIPv4Endpoint(text, listingBytes(text), 5, 5 + token.length) ? { ...scannedEndpoint } : undefined;
 };
 
 test('reads canonical IPv4 endpoints in place, within the given span', () => {
@@ -71,4 +72,15 @@ test('a generated `ipvsadm -Ln` listing reads back exactly the values written, o
     [lines.length - 2, "Unknown forwarding method 'Bridge'."],
     [lines.length - 1, 'Missing or non-numeric column.'],
   ]);
+});
+
+test('a code unit above 0xFF is never read as the byte it ends in (the parsers read bytes by position)', () => {
+  // U+0131 ends in 0x31 ('1'), U+0120 in 0x20 (a blank): neither may pass for one.
+  assert.deepEqual([...listingBytes('a\u0131b\u0120c')], [0x61, 0xff, 0x62, 0xff, 0x63]);
+  const stats = parseStatsListing('Prot LocalAddress:Port Conns InPkts OutPkts InBytes OutBytes\n  -> RemoteAddress:Port\nTCP  10.0.0.1:80  1\u0131 2 3 4 5\n');
+  assert.deepEqual(stats.services, []);
+  assert.deepEqual(stats.diagnostics.map((d) => d.message), ['Missing or unreadable counters.']);
+  const list = parseIpvsListing('Prot LocalAddress:Port Scheduler Flags\nTCP  10.0.0.1:80 rr\n  -> 10.0.0.2:8\u01200     Route   1      0          0\n');
+  assert.deepEqual(list.table.services[0].realServers, []);
+  assert.match(list.diagnostics[0]?.message ?? '', /Unreadable address/);
 });

@@ -10,7 +10,7 @@
  */
 
 import type { Diagnostic, Range } from '../diagnostics';
-import { scanIPv4Endpoint, scannedEndpoint } from './endpointScan';
+import { listingBytes, scanIPv4Endpoint, scannedEndpoint } from './endpointScan';
 import type { ListedEndpoint } from './listingAddress';
 import { parseListedEndpoint } from './listingAddress';
 import { canonicalSchedFlags, isSchedFlag, isScheduler } from './schedulers';
@@ -62,15 +62,15 @@ function num(text: string | undefined): number | undefined {
 /** Token boundaries of the line being read (start, end pairs), reused across lines. */
 const tokenAt = new Int32Array(32);
 
-/** Splits text[s, e) at blanks into tokenAt; returns the token count (at most 16). */
-function tokenize(text: string, s: number, e: number): number {
+/** Splits bytes[s, e) at blanks into tokenAt; returns the token count (at most 16). */
+function tokenize(b: Uint8Array, s: number, e: number): number {
   let n = 0;
   let i = s;
   while (i < e && n < 16) {
-    while (i < e && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+    while (i < e && (b[i] === 32 || b[i] === 9)) i++;
     if (i >= e) break;
     tokenAt[2 * n] = i;
-    while (i < e && text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 9) i++;
+    while (i < e && b[i] !== 32 && b[i] !== 9) i++;
     tokenAt[2 * n + 1] = i;
     n++;
   }
@@ -78,13 +78,13 @@ function tokenize(text: string, s: number, e: number): number {
 }
 
 /** Token k as a non-negative integer, or -1 when it is not all digits. */
-function tokenNumber(text: string, k: number): number {
+function tokenNumber(b: Uint8Array, k: number): number {
   const s = tokenAt[2 * k];
   const e = tokenAt[2 * k + 1];
   if (e - s > 15) return -1;
   let x = 0;
   for (let i = s; i < e; i++) {
-    const c = text.charCodeAt(i);
+    const c = b[i];
     if (c < 48 || c > 57) return -1;
     x = x * 10 + (c - 48);
   }
@@ -92,10 +92,10 @@ function tokenNumber(text: string, k: number): number {
 }
 
 /** The forwarding method named by token k (`Route`, `Masq`, `Tunnel`, `Local`), read in place. */
-function tokenMethod(text: string, k: number): ForwardingMethod | undefined {
+function tokenMethod(text: string, b: Uint8Array, k: number): ForwardingMethod | undefined {
   const s = tokenAt[2 * k];
   const len = tokenAt[2 * k + 1] - s;
-  switch (text.charCodeAt(s)) {
+  switch (b[s]) {
     case 82: return len === 5 && text.startsWith('Route', s) ? 'dr' : undefined;
     case 77: return len === 4 && text.startsWith('Masq', s) ? 'nat' : undefined;
     case 84: return len === 6 && text.startsWith('Tunnel', s) ? 'tun' : undefined;
@@ -109,13 +109,13 @@ function tokenMethod(text: string, k: number): ForwardingMethod | undefined {
  * place (no substrings, no regex): 10,000 of them per poll on a big director. Returns false for
  * anything else, which the general reader below then handles (and explains when it is wrong).
  */
-function readPlainRealServer(text: string, s: number, e: number, svc: IpvsService, cols: ListedServiceColumns): boolean {
+function readPlainRealServer(text: string, b: Uint8Array, s: number, e: number, svc: IpvsService, cols: ListedServiceColumns): boolean {
   // tokens: `->`, endpoint, method, weight, ActiveConn, InActConn
-  if (tokenize(text, s, e) !== 6 || !scanIPv4Endpoint(text, tokenAt[2], tokenAt[3])) return false;
-  const method = tokenMethod(text, 2);
-  const weight = tokenNumber(text, 3);
-  const activeConn = tokenNumber(text, 4);
-  const inactConn = tokenNumber(text, 5);
+  if (tokenize(b, s, e) !== 6 || !scanIPv4Endpoint(text, b, tokenAt[2], tokenAt[3])) return false;
+  const method = tokenMethod(text, b, 2);
+  const weight = tokenNumber(b, 3);
+  const activeConn = tokenNumber(b, 4);
+  const inactConn = tokenNumber(b, 5);
   if (!method || weight < 0 || activeConn < 0 || inactConn < 0) return false;
   const { address, port } = scannedEndpoint;
   const rs: IpvsRealServer = { address, port, family: 'inet', method, weight, upperThreshold: 0, lowerThreshold: 0 };
@@ -145,16 +145,17 @@ export function parseIpvsListing(text: string): IpvsListing {
     if (ep?.unknownPortName) problem(i, `Unknown port name '${ep.unknownPortName}' (not in the built-in /etc/services subset): port 0.`, 'warning');
     return ep;
   };
+  const b = listingBytes(text); // read by position; substrings come from `text`
   let pos = 0;
   for (let i = 0; pos <= text.length; i++) {
-    let end = text.indexOf('\n', pos);
+    let end = b.indexOf(10, pos);
     if (end === -1) end = text.length;
     const start = pos;
     pos = end + 1;
     lineLength = end - start;
     let e = end;
-    if (e > start && text.charCodeAt(e - 1) === 13) e--;
-    if (current && out.columns === 'default' && text.startsWith('  -> ', start) && readPlainRealServer(text, start, e, current.svc, current.cols)) continue;
+    if (e > start && b[e - 1] === 13) e--;
+    if (current && out.columns === 'default' && b[start + 3] === 62 && text.startsWith('  -> ', start) && readPlainRealServer(text, b, start, e, current.svc, current.cols)) continue;
     const line = text.slice(start, e);
     if (line.trim() === '') continue;
     const words = line.trim().split(/\s+/);

@@ -9,7 +9,7 @@
 
 import type { Diagnostic } from '../diagnostics';
 import type { RealServerRef } from './ipvsCommand';
-import { scanIPv4Endpoint, scannedEndpoint } from './endpointScan';
+import { listingBytes, scanIPv4Endpoint, scannedEndpoint } from './endpointScan';
 import { parseListedEndpoint } from './listingAddress';
 import type { AddressFamily, Protocol, ServiceKey } from './types';
 
@@ -66,6 +66,7 @@ function isBlank(c: number): boolean {
 function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsListing<C> {
   const out: StatsListing<C> = { kind, services: [], diagnostics: [] };
   const n = text.length;
+  const b = listingBytes(text); // read by position; substrings come from `text`
   const v = [0, 0, 0, 0, 0];
   let lineNo = -1;
   let pos = 0;
@@ -76,14 +77,14 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
   };
   while (pos < n) {
     lineNo++;
-    let end = text.indexOf('\n', pos);
+    let end = b.indexOf(10, pos);
     if (end === -1) end = n;
     const start = pos;
     pos = end + 1;
     let e = end;
-    if (e > start && text.charCodeAt(e - 1) === 13) e--;
+    if (e > start && b[e - 1] === 13) e--;
     if (e === start) continue;
-    const c0 = text.charCodeAt(start);
+    const c0 = b[start];
     let i = start;
     let isServer = false;
     let key: ServiceKey | undefined;
@@ -92,11 +93,11 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
     let family: AddressFamily = 'inet';
     if (c0 === 32) {
       // "  -> addr:port  counters" or the "  -> RemoteAddress:Port" header
-      while (i < e && isBlank(text.charCodeAt(i))) i++;
-      if (text.charCodeAt(i) !== 45 || text.charCodeAt(i + 1) !== 62) { bad(e - start, 'Unrecognised line.'); continue; }
+      while (i < e && isBlank(b[i])) i++;
+      if (b[i] !== 45 || b[i + 1] !== 62) { bad(e - start, 'Unrecognised line.'); continue; }
       i += 2;
-      while (i < e && isBlank(text.charCodeAt(i))) i++;
-      if (text.charCodeAt(i) === 82 /* R */ && text.startsWith('RemoteAddress', i)) continue;
+      while (i < e && isBlank(b[i])) i++;
+      if (b[i] === 82 /* R */ && text.startsWith('RemoteAddress', i)) continue;
       if (!current) { bad(e - start, 'Real server line before any service.'); continue; }
       isServer = true;
     } else if (c0 === 73 /* I */ && text.startsWith('IP Virtual Server version ', start)) {
@@ -108,18 +109,18 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
     } else {
       // service line: protocol name
       const p0 = i;
-      while (i < e && !isBlank(text.charCodeAt(i))) i++;
+      while (i < e && !isBlank(b[i])) i++;
       const proto = text.slice(p0, i);
-      while (i < e && isBlank(text.charCodeAt(i))) i++;
+      while (i < e && isBlank(b[i])) i++;
       if (proto === 'FWM') {
         let mark = 0;
         const m0 = i;
-        while (i < e && isDigit(text.charCodeAt(i))) mark = mark * 10 + (text.charCodeAt(i++) - 48);
+        while (i < e && isDigit(b[i])) mark = mark * 10 + (b[i++] - 48);
         if (i === m0) { bad(e - start, 'Missing firewall mark.'); continue; }
         let j = i;
-        while (j < e && isBlank(text.charCodeAt(j))) j++;
+        while (j < e && isBlank(b[j])) j++;
         let markFamily: AddressFamily = 'inet';
-        if (text.startsWith('IPv6', j) && (j + 4 === e || isBlank(text.charCodeAt(j + 4)))) { markFamily = 'inet6'; i = j + 4; }
+        if (text.startsWith('IPv6', j) && (j + 4 === e || isBlank(b[j + 4]))) { markFamily = 'inet6'; i = j + 4; }
         key = { kind: 'fwmark', fwmark: mark, family: markFamily };
         protocol = 'tcp';
       } else {
@@ -131,8 +132,8 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
     if (!key) {
       // the address token
       const a0 = i;
-      while (i < e && !isBlank(text.charCodeAt(i))) i++;
-      if (scanIPv4Endpoint(text, a0, i)) {
+      while (i < e && !isBlank(b[i])) i++;
+      if (scanIPv4Endpoint(text, b, a0, i)) {
         address = scannedEndpoint.address;
         port = scannedEndpoint.port;
       } else {
@@ -149,11 +150,11 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
     let approx = false;
     let f = 0;
     for (; f < 5; f++) {
-      while (i < e && isBlank(text.charCodeAt(i))) i++;
+      while (i < e && isBlank(b[i])) i++;
       const d0 = i;
       let x = 0;
       let c = 0;
-      while (i < e && isDigit((c = text.charCodeAt(i)))) { x = x * 10 + (c - 48); i++; }
+      while (i < e && isDigit((c = b[i]))) { x = x * 10 + (c - 48); i++; }
       if (i === d0) break;
       if (i < e && !isBlank(c)) {
         if (c === 75) x *= 1e3; // K
@@ -163,7 +164,7 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
         else break;
         approx = true;
         i++;
-        if (i < e && !isBlank(text.charCodeAt(i))) break;
+        if (i < e && !isBlank(b[i])) break;
       }
       v[f] = x;
     }
