@@ -13,30 +13,11 @@ import { chromium } from 'playwright-core';
 import { parseStatsListing } from '../src/core/ipvs/statsParser';
 import { buildSnapshot } from '../src/core/stats/snapshot';
 import { parseStatsReading } from '../src/core/stats/statsReading';
-import type { DirectorSnapshot, RealServerStats, ServiceStats } from '../src/shared/statsProtocol';
+import { snapshotOf } from '../test/support/statsSnapshots';
 import { CHROMIUM_ARGS } from '../test/vscode/harness/browser';
 import type { BenchResult } from './benchTypes';
 import { coldMs, medianMs } from './benchTypes';
 import { listing, sectioned } from './generators';
-
-/** A snapshot with `rows` table rows (services + real servers), values varying with `tick`. */
-function snapshotOf(services: number, per: number, tick: number): DirectorSnapshot {
-  const rate = (k: number) => ({ cps: (k * 7 + tick) % 50, inPps: (k * 13 + tick * 3) % 900, outPps: (k + tick) % 7, inBps: (k * 1009 + tick * 77) % 900_000, outBps: (k * 31 + tick) % 4000 });
-  const totals = (k: number) => ({ conns: k * 100 + tick * 3, inPkts: k * 900 + tick * 11, outPkts: k, inBytes: k * 90_000 + tick * 1234, outBytes: k * 10 });
-  const svcs: ServiceStats[] = [];
-  for (let s = 0; s < services; s++) {
-    const realServers: RealServerStats[] = [];
-    for (let r = 0; r < per; r++) {
-      const k = s * per + r;
-      realServers.push({ id: `svc${s}|10.1.${s}.${r}:80`, endpoint: `10.1.${s}.${r}:80`, weight: r + 1, method: 'nat', activeConn: (k + tick) % 40, inactConn: (k * 3 + tick) % 90, totals: totals(k), rate: rate(k), approximate: false });
-    }
-    svcs.push({
-      id: `svc${s}`, label: `TCP 10.0.0.${s}:80`, scheduler: 'wrr', activeConn: 0, inactConn: 0, totals: totals(s), rate: rate(s), approximate: false, realServers,
-      share: { basis: 'window', connections: 100, maxDeviation: 0.02, rows: realServers.map((r, i) => ({ id: r.id, endpoint: r.endpoint, weight: i + 1, expected: 1 / per, observed: 1 / per })) },
-    });
-  }
-  return { director: 'director', time: 1_700_000_000_000 + tick * 2000, services: svcs, warnings: [] };
-}
 
 /** Runs in the page (browser JavaScript, kept as text: the root tsconfig has no DOM types). */
 const IN_PAGE = `(all) => {
