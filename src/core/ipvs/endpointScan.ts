@@ -1,6 +1,6 @@
 /**
- * The common case of a listing's endpoint, `a.b.c.d:port` as ipvsadm prints it with -n, read in place
- * from the listing's text: no token string, no regex, one slice for the address.
+ * Reading listings fast: the text's bytes by position, and the common case of an endpoint, `a.b.c.d:port`
+ * as ipvsadm prints it with -n, read in place (no token string, no regex, one slice for the address).
  */
 
 /**
@@ -22,9 +22,9 @@ export function listingBytes(text: string): Uint8Array {
 export const scannedEndpoint = { address: '', port: 0 };
 
 /**
- * Reads `a.b.c.d:port` spanning exactly text[s, e) (`bytes`: listingBytes(text)). Returns true and fills `scannedEndpoint`, or false
- * for anything else (IPv6, host or port names, leading zeros, out-of-range parts): the caller then falls
- * back to the general parseListedEndpoint.
+ * Reads `a.b.c.d:port` spanning exactly text[s, e), scanning `bytes` (= listingBytes(text)). Returns true
+ * and fills `scannedEndpoint`, or false for anything else (IPv6, host or port names, leading zeros,
+ * out-of-range parts): the caller then falls back to the general parseListedEndpoint.
  */
 export function scanIPv4Endpoint(text: string, bytes: Uint8Array, s: number, e: number): boolean {
   let octets = 0;
