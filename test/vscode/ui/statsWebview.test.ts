@@ -88,12 +88,16 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), 
 
   const post = (page: Page, m: HostToWebviewMessage) => page.evaluate(`window.dispatchEvent(new MessageEvent('message', { data: ${JSON.stringify(m)} }))`);
   const init = (page: Page) => post(page, { type: 'init', ref: { file: 'file:///w/lvs.yaml', cluster: 'bench' }, directors: ['director'], intervalSeconds: 2, paused: false });
-
-  it('holds 1,000 rows, puts only those on screen in the DOM, and shows their values', async () => {
+  /** A fresh panel, initialised and showing `snap`. */
+  const panelWith = async (snap: DirectorSnapshot): Promise<{ page: Page; snap: DirectorSnapshot }> => {
     const page = await openPanel();
     await init(page);
-    const snap = snapshotOf(100, 9, 0);
     await post(page, { type: 'snapshot', snapshot: snap });
+    return { page, snap };
+  };
+
+  it('holds 1,000 rows, puts only those on screen in the DOM, and shows their values', async () => {
+    const { page, snap } = await panelWith(snapshotOf(100, 9, 0));
     const t = await renderedRows(page);
     assert.equal(t.rowCount, 1000);
     assert.ok(t.rows.length > 20 && t.rows.length < 50, `${t.rows.length} rows in the DOM`);
@@ -110,10 +114,7 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), 
   });
 
   it('rewrites only the cells whose value changed, and follows the data on every update', async () => {
-    const page = await openPanel();
-    await init(page);
-    const snap = snapshotOf(100, 9, 0);
-    await post(page, { type: 'snapshot', snapshot: snap });
+    const { page, snap } = await panelWith(snapshotOf(100, 9, 0));
     await post(page, { type: 'snapshot', snapshot: { ...snap, time: snap.time + 2000 } });
     assert.equal((await renderedRows(page)).writes, 0, 'the same values again: nothing written');
     const one = structuredClone(snap);
@@ -134,10 +135,7 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), 
   });
 
   it('renders the rows scrolled into view', async () => {
-    const page = await openPanel();
-    await init(page);
-    const snap = snapshotOf(100, 9, 2);
-    await post(page, { type: 'snapshot', snapshot: snap });
+    const { page, snap } = await panelWith(snapshotOf(100, 9, 2));
     await page.evaluate('window.scrollTo(0, 13000)');
     await page.waitForFunction('Number(document.querySelector(".stats-table tbody tr").getAttribute("aria-rowindex")) > 400');
     const t = await renderedRows(page);
@@ -150,10 +148,7 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), 
   });
 
   it('sorts by a column header, services first and real servers within each, and saves the sort', async () => {
-    const page = await openPanel();
-    await init(page);
-    const snap = snapshotOf(100, 9, 5);
-    await post(page, { type: 'snapshot', snapshot: snap });
+    const { page, snap } = await panelWith(snapshotOf(100, 9, 5));
     await page.locator('th[data-key="cps"]').click();
     assert.equal(await page.locator('th[data-key="cps"]').getAttribute('aria-sort'), 'descending');
     assert.equal(await page.locator('th[data-key="endpoint"]').getAttribute('aria-sort'), 'none');
