@@ -2,9 +2,12 @@
 // The webview bundle (browser) is added by webview/build when it exists.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+/** `--out=DIR` writes the bundles under DIR instead of the project (the packaging test builds into a scratch copy). */
+const outRoot = process.argv.find((a) => a.startsWith('--out='))?.slice('--out='.length);
 
 /** ssh2 optionally loads native helpers; they are not needed (pure JS fallbacks exist). */
 const nodeExternals = ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'];
@@ -13,7 +16,9 @@ const targets = [
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: nodeExternals },
   { entryPoints: ['src/cli/lvsctl.ts'], outfile: 'dist/lvsctl.js', platform: 'node', format: 'cjs', external: nodeExternals },
   { entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', external: [] },
-].filter((t) => existsSync(t.entryPoints[0]));
+]
+  .filter((t) => existsSync(t.entryPoints[0]))
+  .map((t) => (outRoot ? { ...t, outfile: join(outRoot, t.outfile) } : t));
 
 const common = {
   bundle: true,
