@@ -1,9 +1,6 @@
-import { arpProbes, arpQuery, arpVerdicts } from '../core/hostprep/arpCheck';
-import type { ArpVerdict } from '../core/hostprep/arpCheck';
 import { hostRequirements } from '../core/hostprep/hostRequirements';
-import { readStateCommand } from '../core/hostprep/hostState';
 import type { InitSystem } from '../core/hostprep/persistence';
-import { runPreparation } from '../core/hostprep/runHostPlan';
+import { formatArpVerdict, prepareCluster } from '../core/operations/prepareCluster';
 import { formatReport } from '../core/operations/prepareReport';
 import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
@@ -33,14 +30,6 @@ Options:
   --verbose          SSH debug lines on stderr (never a secret)
 
 Exit codes: 0 every host ready, 1 a host failed or needs manual action, 2 wrong usage or unreadable file.`;
-
-function formatArp(v: ArpVerdict, director: string): string {
-  switch (v.kind) {
-    case 'only-director': return `ARP check from ${director}: ${v.vip} is answered by no other host (only the director holds it)`;
-    case 'others-answer': return `ARP check from ${director}: ${v.vip} is ALSO answered by ${v.macs.join(', ')} — a real server still answers ARP for the VIP`;
-    case 'no-tool': return `ARP check from ${director}: skipped, no arping or busybox on ${director}`;
-  }
-}
 
 export const prepareCommand: CliCommand = {
   name: 'prepare',
@@ -73,34 +62,22 @@ export const prepareCommand: CliCommand = {
     try {
       const dryRun = values['dry-run'] ?? false;
       const teardown = values.teardown ?? false;
-      const reports = await runPreparation(session.run, reqs, {
+      const result = await prepareCluster(session.run, loaded.model, loaded.cluster.name, reqs, {
         dryRun, teardown, persist: !values['no-persist'], init: init as InitSystem | 'auto',
         ...(concurrency !== undefined ? { concurrency } : {}),
         onHostDone: (r) => { if (!values.json) io.stdout.write(`${formatReport(r)}\n\n`); },
       });
-      const arp: { director: string; verdict: ArpVerdict }[] = [];
-      if (!dryRun && !teardown) {
-        const probes = arpProbes(loaded.model, loaded.cluster.name).filter((p) => reqs.some((r) => r.host === p.host));
-        for (const director of new Set(probes.map((p) => p.host))) {
-          const mine = probes.filter((p) => p.host === director);
-          try {
-            const state = await session.run(director, readStateCommand(arpQuery(mine)));
-            for (const verdict of arpVerdicts(mine, state)) arp.push({ director, verdict });
-          } catch (err) {
-            io.stderr.write(`lvsctl prepare: ARP check from ${director} failed: ${(err as Error).message}\n`);
-          }
-        }
-      }
+      const { reports, arp } = result;
+      for (const e of result.arpErrors) io.stderr.write(`lvsctl prepare: ARP check from ${e.director} failed: ${e.error}\n`);
       const failed = reports.filter((r) => !r.ok);
-      const arpBad = arp.filter((a) => a.verdict.kind === 'others-answer');
       if (values.json) {
         io.stdout.write(`${JSON.stringify({ cluster: loaded.cluster.name, mode: teardown ? 'teardown' : 'prepare', dryRun, hosts: reports, arp: arp.map((a) => ({ director: a.director, ...a.verdict })) }, null, 2)}\n`);
       } else {
-        for (const a of arp) io.stdout.write(`${formatArp(a.verdict, a.director)}\n`);
+        for (const a of arp) io.stdout.write(`${formatArpVerdict(a)}\n`);
         const changed = reports.filter((r) => r.steps.some((s) => s.outcome === 'changed')).length;
         io.stderr.write(`${reports.length} host${reports.length === 1 ? '' : 's'}: ${changed} changed, ${failed.length} failed or needing attention${dryRun ? ' (dry run: nothing changed)' : ''}\n`);
       }
-      return failed.length || arpBad.length ? 1 : 0;
+      return result.ok ? 0 : 1;
     } finally {
       session.close();
     }

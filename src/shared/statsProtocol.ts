@@ -37,6 +37,8 @@ export interface RealServerStats extends ConnectionCounts {
   id: string;
   /** `10.0.0.11:80` or `[fd00::11]:80`. */
   endpoint: string;
+  /** The cluster file's host name (`rs1`), when the real server is declared with `host:`. */
+  host?: string;
   /** From `ipvsadm -Ln`; undefined when the listing did not show it. */
   weight?: number;
   /** `dr`, `nat`, `tun`. */
@@ -56,6 +58,8 @@ export interface ShareRow {
   /** RealServerStats.id */
   id: string;
   endpoint: string;
+  /** The cluster file's host name, when it names one. */
+  host?: string;
   weight: number;
   /** Share the weights ask for, 0..1 (weight / sum of weights). */
   expected: number;

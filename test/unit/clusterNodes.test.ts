@@ -60,3 +60,23 @@ clusters:
   const labels = services.map((s) => serviceChildren(model, s).map((n) => (n as Extract<ClusterNode, { kind: 'server' }>).label));
   assert.deepEqual(labels, [['10.0.0.5:53 DR w=3'], ['[fd00::5]:443 DR w=1'], ['10.0.0.6:0 TUN w=1'], ['192.168.9.5:8080 NAT w=2']]);
 });
+
+test('a service whose scheduler is invalid shows its error, not the default scheduler; a real server its own error', () => {
+  const text = CLASSIC_DR_EXAMPLE.replace('scheduler: rr', 'scheduler: roundrobin').replace(/weight: 1\n/, 'weight: -3\n');
+  assert.notEqual(text, CLASSIC_DR_EXAMPLE);
+  const { model, diagnostics } = validateClusterFile(text);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  assert.ok(errors.some((d) => /roundrobin/.test(d.message)), JSON.stringify(errors.map((d) => d.message)));
+  const svc = clusterChildren(FILE, model, model.clusters[0], diagnostics).find((n) => n.kind === 'service') as Extract<ClusterNode, { kind: 'service' }>;
+  assert.equal(svc.label, 'TCP 192.168.116.200:80', 'no scheduler the file does not state');
+  assert.doesNotMatch(svc.label, new RegExp(model.clusters[0].services[0].scheduler));
+  assert.equal(svc.errors?.length, 1, JSON.stringify(svc.errors));
+  assert.match(svc.errors?.[0] ?? '', /roundrobin/);
+  const servers = serviceChildren(model, svc, diagnostics) as Extract<ClusterNode, { kind: 'server' }>[];
+  assert.deepEqual(servers.map((s) => [s.label, s.errors?.length ?? 0]), [['192.168.116.4:80', 1], ['192.168.116.5:80 DR w=1', 0]]);
+  // Without the diagnostics (a valid file), labels are the operator's as before.
+  const valid = validateClusterFile(CLASSIC_DR_EXAMPLE);
+  const plain = clusterChildren(FILE, valid.model, valid.model.clusters[0], valid.diagnostics).find((n) => n.kind === 'service') as Extract<ClusterNode, { kind: 'service' }>;
+  assert.equal(plain.label, 'TCP 192.168.116.200:80 rr');
+  assert.equal(plain.errors, undefined);
+});

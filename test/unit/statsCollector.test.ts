@@ -14,6 +14,8 @@ import { shareOfTraffic } from '../../src/core/stats/shareOfTraffic';
 import { parseStatsReading, readingScript, splitSections, statsReadingCommand, StatsReadingError } from '../../src/core/stats/statsReading';
 import type { SectionName } from '../../src/core/stats/statsReading';
 import { commandLine } from '../../src/core/ssh/remoteCommand';
+import { statsTarget } from '../../src/core/stats/statsPool';
+import { validateClusterFile } from '../../src/core/clusterFile/validate';
 
 const FIX = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'ipvs');
 const fixture = (mode: string, name: string): string => readFileSync(join(FIX, mode, name), 'utf8');
@@ -78,6 +80,35 @@ describe('stats reading (one exec, sectioned)', () => {
     assert.equal(svc.inactConn, 82);
     assert.equal(svc.delta, undefined, 'no delta on the first reading');
     assert.deepEqual(snap.warnings, []);
+  });
+
+  test('real servers carry the cluster file\'s host names (the panel shows rs1 · 10.116.0.11:80, as the tree does)', () => {
+    const { model, diagnostics } = validateClusterFile([
+      'version: 1',
+      'hosts:',
+      '  - { name: director, address: 10.116.0.10/24, interface: eth0 }',
+      '  - { name: rs1, address: 10.116.0.11, interface: eth0 }',
+      'clusters:',
+      '  - name: lab-web',
+      '    directors: [{ host: director }]',
+      '    services:',
+      '      - name: http',
+      '        protocol: tcp',
+      '        vip: 10.116.0.200',
+      '        port: 80',
+      '        scheduler: rr',
+      '        realServers:',
+      '          - { host: rs1, port: 80, method: dr }',
+      '          - { address: 10.116.0.12, port: 80, method: dr }',
+      '',
+    ].join('\n'));
+    assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+    const target = statsTarget(model, 'lab-web');
+    assert.deepEqual([...target.serverHosts], [['tcp:10.116.0.200:80|10.116.0.11:80', 'rs1']]);
+    const snap = buildSnapshot(parseStatsReading(drOutput()), { director: 'director', time: 0, serviceNames: target.serviceNames, serverHosts: target.serverHosts });
+    const svc = snap.services[0];
+    assert.deepEqual(svc.realServers.map((r) => [r.endpoint, r.host]), [['10.116.0.11:80', 'rs1'], ['10.116.0.12:80', undefined]]);
+    assert.deepEqual(svc.share.rows.map((r) => [r.endpoint, r.host]), [['10.116.0.11:80', 'rs1'], ['10.116.0.12:80', undefined]]);
   });
 
   test('NAT capture parses too, with out-packets (replies through the director)', () => {

@@ -94,7 +94,8 @@ export function chartSeries(snapshot: DirectorSnapshot | undefined): SeriesInfo[
   for (const s of services) {
     for (const r of s.realServers) {
       if (out.length === CHART_SERIES) return out;
-      out.push({ id: r.id, label: multi ? `${s.label} → ${r.endpoint}` : r.endpoint });
+      const name = r.host !== undefined ? `${r.host} · ${r.endpoint}` : r.endpoint;
+      out.push({ id: r.id, label: multi ? `${s.label} → ${name}` : name });
     }
   }
   return out;

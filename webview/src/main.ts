@@ -381,7 +381,7 @@ export class StatsApp {
         const bars = el('div', 'share-bars');
         rv = { row, weight: el('span', 'share-weight'), expected: el('div', 'bar expected'), observed: el('div', 'bar observed'), observedText: el('span', 'share-num'), expectedText: el('span', 'share-num muted'), widths: ['', ''] };
         bars.append(rv.expected, rv.observed);
-        row.append(el('span', 'share-name', r.endpoint), rv.weight, bars, rv.observedText, rv.expectedText);
+        row.append(el('span', 'share-name', r.host !== undefined ? `${r.host} · ${r.endpoint}` : r.endpoint), rv.weight, bars, rv.observedText, rv.expectedText);
         view.rows.set(r.id, rv);
         moved = true;
       }

@@ -53,7 +53,7 @@ const numeric = (key: SortKey, title: string, tooltip: string, get: (r: RowData)
 export const COLUMNS: readonly Column[] = [
   {
     key: 'endpoint', title: 'Service / real server', tooltip: 'Virtual service, then its real servers', byId: true, format: asText,
-    cell: (r) => (isService(r) ? `${r.label}${r.name ? ` · ${r.name}` : ''}${r.scheduler ? ` · ${r.scheduler}` : ''}` : r.endpoint),
+    cell: (r) => (isService(r) ? `${r.label}${r.name ? ` · ${r.name}` : ''}${r.scheduler ? ` · ${r.scheduler}` : ''}` : r.host !== undefined ? `${r.host} · ${r.endpoint}` : r.endpoint),
     value: (r) => (isService(r) ? r.label : r.endpoint),
   },
   numeric('weight', 'Weight', 'Scheduling weight (ipvsadm -Ln)', (r) => (isService(r) ? -1 : r.weight ?? -1), (n) => (n < 0 ? '' : String(n))),

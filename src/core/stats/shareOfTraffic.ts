@@ -10,6 +10,8 @@ import type { ShareOfTraffic, ShareRow } from '../../shared/statsProtocol';
 export interface ShareInput {
   id: string;
   endpoint: string;
+  /** The cluster file's host name of the real server, when it names one. */
+  host?: string | undefined;
   /** undefined = the listing did not show weights: treated as equal weights. */
   weight?: number;
   /** Cumulative connections (the `--stats` Conns column). */
@@ -31,7 +33,9 @@ export function shareOfTraffic(servers: readonly ShareInput[]): ShareOfTraffic {
     const expected = weightSum > 0 ? weights[i] / weightSum : 0;
     const observed = connections > 0 ? counted[i] / connections : 0;
     if (connections > 0) maxDeviation = Math.max(maxDeviation, Math.abs(observed - expected));
-    return { id: s.id, endpoint: s.endpoint, weight: s.weight ?? 1, expected, observed };
+    const row: ShareRow = { id: s.id, endpoint: s.endpoint, weight: s.weight ?? 1, expected, observed };
+    if (s.host !== undefined) row.host = s.host;
+    return row;
   });
   return { basis, connections, rows, maxDeviation };
 }

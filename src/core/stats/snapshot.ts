@@ -25,6 +25,8 @@ export interface SnapshotContext {
   baseline?: ShareBaseline;
   /** Service names from the cluster file, by service id. */
   serviceNames?: ReadonlyMap<string, string>;
+  /** Host names of the real servers from the cluster file, by real server id. */
+  serverHosts?: ReadonlyMap<string, string>;
 }
 
 const ZERO_RATE: RateSet = { cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };
@@ -153,6 +155,8 @@ export function buildSnapshot(reading: StatsReading, ctx: SnapshotContext): Dire
         approximate: (s?.approximate ?? false) || (r?.approximate ?? false),
       };
       if (lrs) { out.weight = lrs.weight; out.method = lrs.method; }
+      const host = ctx.serverHosts?.get(rsId);
+      if (host !== undefined) out.host = host;
       const ti = inThresholds?.indexOf(ep, i) ?? -1;
       if (th && ti >= 0) { out.upperThreshold = th.svc.realServers[ti].upperThreshold; out.lowerThreshold = th.svc.realServers[ti].lowerThreshold; }
       const pi = inPersistent?.indexOf(ep, i) ?? -1;
@@ -165,7 +169,7 @@ export function buildSnapshot(reading: StatsReading, ctx: SnapshotContext): Dire
     });
     if (ctx.baseline) for (const r of realServers) if (!ctx.baseline.has(r.id)) ctx.baseline.set(r.id, r.totals.conns);
     const share = shareOfTraffic(realServers.map((r) => ({
-      id: r.id, endpoint: r.endpoint, weight: r.weight, conns: r.totals.conns, baselineConns: ctx.baseline?.get(r.id),
+      id: r.id, endpoint: r.endpoint, host: r.host, weight: r.weight, conns: r.totals.conns, baselineConns: ctx.baseline?.get(r.id),
     })));
     const totals = totalsOf(st?.counters);
     const svc: ServiceStats = {

@@ -50,6 +50,8 @@ export interface PollerOptions {
   clock?: Clock;
   /** Cluster-file service names by service id. */
   serviceNames?: ReadonlyMap<string, string>;
+  /** Cluster-file host names of the real servers by real server id. */
+  serverHosts?: ReadonlyMap<string, string>;
   historyCapacity?: number;
 }
 
@@ -204,6 +206,7 @@ export class StatsPoller {
     const ctx: Parameters<typeof buildSnapshot>[1] = { director: run.name, time, baseline: run.baseline };
     if (run.last) ctx.previous = run.last;
     if (this.options.serviceNames) ctx.serviceNames = this.options.serviceNames;
+    if (this.options.serverHosts) ctx.serverHosts = this.options.serverHosts;
     const snapshot = buildSnapshot(reading, ctx);
     run.last = snapshot;
     run.history.add(snapshot);

@@ -12,12 +12,11 @@ import { holderInfo } from '../../core/apply/remoteLock';
 import { formatFinding } from '../../core/doctor/finding';
 import { doctorChecks, runDoctor } from '../../core/doctor/runDoctor';
 import { hostRequirements } from '../../core/hostprep/hostRequirements';
-import { runPreparation } from '../../core/hostprep/runHostPlan';
-import type { HostReport } from '../../core/hostprep/runHostPlan';
 import { applyCluster, applyResultText, overallStatus } from '../../core/operations/applyCluster';
 import type { LoadedCluster } from '../../core/operations/clusterSelection';
 import { liveRulesText, previewDirectors, previewHasChanges, previewSummaryLines, previewText } from '../../core/operations/directorPreview';
 import type { DirectorPreview } from '../../core/operations/directorPreview';
+import { formatArpVerdict, prepareCluster } from '../../core/operations/prepareCluster';
 import { formatReport, prepareSummaryLines } from '../../core/operations/prepareReport';
 import { checkWeight, setServerWeight, weightResultText } from '../../core/operations/serverWeight';
 import type { WeightResult } from '../../core/operations/serverWeight';
@@ -247,7 +246,7 @@ export class ClusterActions {
     const options = { teardown, persist: true, init: 'auto' as const, concurrency: sshSettings().concurrency };
     const dry = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `${verb}: checking ${plural(reqs.length, 'host')}…` },
-      () => runPreparation(run, reqs, { ...options, dryRun: true }),
+      async () => (await prepareCluster(run, t.loaded.model, t.key.cluster, reqs, { ...options, dryRun: true })).reports,
     );
     const dryText = dry.map(formatReport).join('\n\n');
     this.log.block(`[${teardown ? 'teardown' : 'prepare'} ${t.key.cluster}] dry run:\n${dryText}`);
@@ -273,21 +272,29 @@ export class ClusterActions {
     );
     if (ok === 'Show Details') await vscode.window.showTextDocument(details, { preview: false });
     if (ok !== verb) return;
-    const reports: HostReport[] = await vscode.window.withProgress(
+    const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `${verb === 'Prepare' ? 'Preparing' : 'Tearing down'} ${plural(reqs.length, 'host')}` },
-      (progress) => runPreparation(run, reqs, {
+      (progress) => prepareCluster(run, t.loaded.model, t.key.cluster, reqs, {
         ...options, dryRun: false,
         onHostDone: (r) => { progress.report({ message: `${r.host}: ${r.ok ? 'done' : 'needs attention'}`, increment: 100 / reqs.length }); },
       }),
     );
-    for (const r of reports) this.log.block(`[${teardown ? 'teardown' : 'prepare'} ${t.key.cluster}] ${formatReport(r)}`, r.ok ? 'info' : 'error');
+    const { reports } = result;
+    const tag = `[${teardown ? 'teardown' : 'prepare'} ${t.key.cluster}]`;
+    for (const r of reports) this.log.block(`${tag} ${formatReport(r)}`, r.ok ? 'info' : 'error');
+    for (const a of result.arp) this.log.block(`${tag} ${formatArpVerdict(a)}`, a.verdict.kind === 'others-answer' ? 'error' : 'info');
+    for (const e of result.arpErrors) this.log.block(`${tag} ARP check from ${e.director} failed: ${e.error}`, 'error');
     // The tree shows the new state before the result is announced (and before anything clicks on it again).
     await this.live.refresh(t.key);
     const bad = reports.filter((r) => !r.ok);
+    const arpBad = result.arp.filter((a) => a.verdict.kind === 'others-answer');
     const changed = reports.filter((r) => r.steps.some((s) => s.outcome === 'changed')).length;
-    const c = bad.length
-      ? await vscode.window.showErrorMessage(`${verb}: ${bad.map((r) => `${r.host} ${r.error ? `failed: ${r.error}` : 'needs attention'}`).join('; ')} (${changed} changed).`, SHOW_LOG)
-      : await vscode.window.showInformationMessage(`${verb === 'Prepare' ? 'Prepared' : 'Tore down'} ${plural(reports.length, 'host')} (${changed} changed).`, SHOW_LOG);
+    const arpText = result.arp.length || result.arpErrors.length
+      ? ` ${[...result.arp.map(formatArpVerdict), ...result.arpErrors.map((e) => `ARP check from ${e.director} failed: ${e.error}`)].join('; ')}.`
+      : '';
+    const c = bad.length || arpBad.length
+      ? await vscode.window.showErrorMessage(`${verb}: ${[...bad.map((r) => `${r.host} ${r.error ? `failed: ${r.error}` : 'needs attention'}`), ...(bad.length ? [] : ['hosts prepared'])].join('; ')} (${changed} changed).${arpText}`, SHOW_LOG)
+      : await vscode.window.showInformationMessage(`${verb === 'Prepare' ? 'Prepared' : 'Tore down'} ${plural(reports.length, 'host')} (${changed} changed).${arpText}`, SHOW_LOG);
     if (c) this.log.show();
   }
 

@@ -225,6 +225,7 @@ export class StatsPanels implements vscode.Disposable {
       directors: target.directors,
       intervalMs: settings.intervalSeconds * 1000,
       serviceNames: target.serviceNames,
+      serverHosts: target.serverHosts,
       read: (director) => {
         if (execLog) appendFileSync(execLog, `${Date.now()} ${director}\n`);
         return pool.run(director, command);

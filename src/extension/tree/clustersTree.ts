@@ -19,6 +19,12 @@ const color = {
   muted: new vscode.ThemeColor('disabledForeground'),
 };
 
+/** `error: <first message>` (+N more), short enough for a row's description. */
+function errorSummary(errors: readonly string[]): string {
+  const first = errors[0].length > 60 ? `${errors[0].slice(0, 59)}…` : errors[0];
+  return `error: ${first}${errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}`;
+}
+
 export class ClustersTree implements vscode.TreeDataProvider<ClusterNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ClusterNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -56,10 +62,10 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode>, vscod
         return this.remember(entry.model.clusters.map((c) => ({ kind: 'cluster', id: clusterNodeId(node.file, c.name), file: node.file, cluster: c.name, range: c.range })));
       case 'cluster': {
         const c = entry.model.clusters.find((x) => x.name === node.cluster);
-        return c ? this.remember(clusterChildren(node.file, entry.model, c)) : [];
+        return c ? this.remember(clusterChildren(node.file, entry.model, c, entry.errors)) : [];
       }
       case 'service':
-        return this.remember(serviceChildren(entry.model, node));
+        return this.remember(serviceChildren(entry.model, node, entry.errors));
       default:
         return [];
     }
@@ -189,8 +195,13 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode>, vscod
         icon = new vscode.ThemeIcon('globe', color.warn);
       }
     }
+    if (node.errors?.length) {
+      flags.push('errors');
+      parts.unshift(errorSummary(node.errors));
+      icon = new vscode.ThemeIcon('error', color.error);
+    }
     item.description = parts.join(' · ');
-    item.tooltip = new vscode.MarkdownString(`\`${node.service}\`${node.name ? ` (${node.name})` : ''}${sv?.drift.length ? `\n\nDiffers from the file:\n${sv.drift.map((d) => `- ${d}`).join('\n')}` : ''}`);
+    item.tooltip = new vscode.MarkdownString(`\`${node.service}\`${node.name ? ` (${node.name})` : ''}${node.errors?.length ? `\n\nErrors in the file:\n${node.errors.map((e) => `- ${e}`).join('\n')}` : ''}${sv?.drift.length ? `\n\nDiffers from the file:\n${sv.drift.map((d) => `- ${d}`).join('\n')}` : ''}`);
     item.iconPath = icon;
     item.contextValue = `${flags.join(';')};`;
     item.command = this.reveal(node);
@@ -227,6 +238,12 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode>, vscod
       }
       if (v.drift.length > 0) tip.appendMarkdown(`\n\nDiffers from the file:\n${v.drift.map((d) => `- ${d}`).join('\n')}`);
       tip.appendMarkdown(`\n\nLive: ${v.activeConn} active, ${v.inactConn} inactive connections; weight ${v.weights.join(' / ') || '—'}`);
+    }
+    if (node.errors?.length) {
+      flags.push('errors');
+      parts.unshift(errorSummary(node.errors));
+      icon = new vscode.ThemeIcon('error', color.error);
+      tip.appendMarkdown(`\n\nErrors in the file:\n${node.errors.map((e) => `- ${e}`).join('\n')}`);
     }
     item.description = parts.join(' · ');
     item.tooltip = tip;

@@ -249,6 +249,10 @@ describe('Clusters view actions against the lab (UI)', function () {
       const done = await wb().waitForNotification(/^Prepared 1 host|^Prepare: /, LAB_TIMEOUT);
       assert.match(done.message, /^Prepared 1 host \(1 changed\)/, done.message);
       assert.equal(done.severity, 'info', done.message);
+      // The director's Prepare ends with the ARP check from the director, as lvsctl prepare does (the real
+      // servers do not hold the VIP yet, so no other MAC answers for it).
+      if (host === 'director') assert.match(done.message, new RegExp(`ARP check from director: ${VIP.replace(/\./g, '\\.')} is answered by no other host`), done.message);
+      else assert.doesNotMatch(done.message, /ARP check/, `a real server's Prepare sends no ARP probe: ${done.message}`);
       // The tree re-reads the cluster after each action: let it settle before the next right click.
       await clusterRows(wb(), (r) => !/reading/.test(desc(r, CLUSTER)), 'the tree settled after the prepare');
     }

@@ -26,7 +26,7 @@ const bundle = path.join(repoRoot, 'dist', 'webview', 'main.js');
 function expectedCells(r: ServiceStats | RealServerStats): string[] {
   const svc = 'realServers' in r;
   return [
-    svc ? `${r.label}${r.name ? ` · ${r.name}` : ''}${r.scheduler ? ` · ${r.scheduler}` : ''}` : r.endpoint,
+    svc ? `${r.label}${r.name ? ` · ${r.name}` : ''}${r.scheduler ? ` · ${r.scheduler}` : ''}` : r.host !== undefined ? `${r.host} · ${r.endpoint}` : r.endpoint,
     svc || r.weight === undefined ? '' : String(r.weight),
     String(r.activeConn), String(r.inactConn),
     compactNumber(r.rate.cps), compactNumber(r.rate.inPps), compactNumber(r.rate.outPps), bytesRate(r.rate.inBps), bytesRate(r.rate.outBps),
@@ -200,6 +200,8 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), 
     const first = (await page.evaluate(`(() => { const r = document.querySelector('.share-row'); return { kept: r.__kept === true, id: r.dataset.id, observed: r.querySelector('.share-num').textContent, width: r.querySelector('.bar.observed').style.width }; })()`)) as { kept: boolean; id: string; observed: string; width: string };
     assert.deepEqual(first, { kept: true, id: 'svc0|10.1.0.0:80', observed: '44% observed', width: '44.44%' });
     assert.match(await page.locator('.share-sub').first().innerText(), /104 new connections/);
+    // Real servers with a host name in the cluster file are named like the tree names them.
+    assert.deepEqual(await page.locator('.share-card').first().locator('.share-name').evaluateAll((els) => els.slice(0, 2).map((e) => e.textContent)), ['web0 · 10.1.0.0:80', '10.1.0.1:80']);
     assert.equal(await page.locator('.share-card').count(), 100);
     // Fewer services: the cards follow.
     await post(page, { type: 'snapshot', snapshot: snapshotOf(3, 2, 5) });
