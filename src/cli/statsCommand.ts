@@ -5,18 +5,16 @@
  * SSH: the CLI's shared session (sshSession.ts): an SshPool over the cluster file's hosts, our trust store
  * (`--trust-store` to change), terminal prompts when stdin is a TTY.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { validateClusterFile } from '../core/clusterFile/validate';
-import { formatDiagnostic } from '../core/diagnostics';
 import { buildSnapshot } from '../core/stats/snapshot';
-import { bytes, bytesRate, compactNumber, percent } from '../core/stats/statsFormat';
+import { bytes, bytesRate, compactNumber, percent } from '../shared/statsFormat';
 import { DEFAULT_INTERVAL_MS, StatsPoller } from '../core/stats/statsPoller';
 import { statsTarget } from '../core/stats/statsPool';
+import type { StatsTarget } from '../core/stats/statsPool';
 import { statsReadingCommand } from '../core/stats/statsReading';
 import type { DirectorSnapshot, DirectorStatus, RealServerStats, ServiceStats } from '../shared/statsProtocol';
 import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
+import { loadClusterFile } from './loadClusterFile';
 import { openSshSession } from './sshSession';
 
 const USAGE = `Usage: lvsctl stats FILE [--cluster NAME] [--json] [--watch] [--interval S]
@@ -95,35 +93,18 @@ export const statsCommand: CliCommand = {
       intervalS = Number(values.interval);
       if (!Number.isFinite(intervalS) || intervalS < 1) throw new UsageError(`--interval must be a number of seconds ≥ 1, not '${values.interval}'`);
     }
-    const file = positionals[0];
-    let text: string;
-    try {
-      text = await readFile(resolve(io.cwd ?? process.cwd(), file), 'utf8');
-    } catch (err) {
-      io.stderr.write(`lvsctl stats: ${file}: ${(err as Error).message}\n`);
-      return 2;
-    }
-    const { model, diagnostics } = validateClusterFile(text);
-    const errors = diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length > 0) {
-      for (const d of errors) io.stderr.write(`${formatDiagnostic(file, d)}\n`);
-      return 1;
-    }
-    const names = model.clusters.map((c) => c.name);
-    const name = values.cluster ?? (names.length === 1 ? names[0] : undefined);
-    if (name === undefined) throw new UsageError(names.length === 0 ? `${file} defines no cluster` : `${file} defines ${names.length} clusters (${names.join(', ')}); choose one with --cluster`);
-    if (!names.includes(name)) {
-      io.stderr.write(`lvsctl stats: no cluster '${name}' in ${file} (it has: ${names.join(', ') || 'none'})\n`);
-      return 2;
-    }
+    const loaded = await loadClusterFile('stats', positionals[0], values.cluster, io);
+    if (typeof loaded === 'number') return loaded;
+    const { model } = loaded;
+    const name = loaded.cluster.name;
     const target = statsTarget(model, name);
     const session = openSshSession(model, values['trust-store'] !== undefined ? { trustStore: values['trust-store'] } : {});
     const pool = session.pool;
     const command = statsReadingCommand({ thresholds: values.thresholds ?? false, persistentConn: values['persistent-conn'] ?? false });
     try {
-      if (!values.watch) return await once(io, target.directors, (d) => pool.run(d, command), name, target.serviceNames, values.json ?? false);
+      if (!values.watch) return await once(io, target, (d) => pool.run(d, command), name, values.json ?? false);
       return await watch(io, new StatsPoller({
-        directors: target.directors, read: (d) => pool.run(d, command), intervalMs: intervalS * 1000, serviceNames: target.serviceNames,
+        directors: target.directors, read: (d) => pool.run(d, command), intervalMs: intervalS * 1000, serviceNames: target.serviceNames, serverHosts: target.serverHosts,
       }), name, values.json ?? false);
     } finally {
       session.close();
@@ -133,12 +114,13 @@ export const statsCommand: CliCommand = {
 
 type Read = Parameters<typeof buildSnapshot>[0];
 
-async function once(io: CliIo, directors: string[], read: (d: string) => Promise<Read>, cluster: string, serviceNames: Map<string, string>, json: boolean): Promise<number> {
+async function once(io: CliIo, target: StatsTarget, read: (d: string) => Promise<Read>, cluster: string, json: boolean): Promise<number> {
+  const { directors, serviceNames, serverHosts } = target;
   let failed = 0;
   const results: { director: string; snapshot?: DirectorSnapshot; error?: string }[] = [];
   await Promise.all(directors.map(async (director, i) => {
     try {
-      results[i] = { director, snapshot: buildSnapshot(await read(director), { director, time: Date.now(), serviceNames }) };
+      results[i] = { director, snapshot: buildSnapshot(await read(director), { director, time: Date.now(), serviceNames, serverHosts }) };
     } catch (err) {
       failed++;
       results[i] = { director, error: (err as Error).message };

@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): ActivationInfo {
     if (statsPanels) return statsPanels;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { StatsPanels: Panels } = require('./stats/statsPanels') as typeof import('./stats/statsPanels');
-    const panels = new Panels(context, ssh, log);
+    const panels = new Panels(context, workspace, ssh, log);
     context.subscriptions.push(panels);
     statsPanels = panels;
     return panels;

@@ -13,14 +13,9 @@ import type { DirectorPreview } from '../core/operations/directorPreview';
 import type { ClusterWorkspace } from './clusterWorkspace';
 import type { LvsLog } from './log';
 import type { SshService } from './ssh/sshService';
+import type { ClusterRef } from '../shared/statsProtocol';
 
-export interface ClusterKey {
-  /** The cluster file's Uri, as a string. */
-  file: string;
-  cluster: string;
-}
-
-export function clusterKeyString(k: ClusterKey): string {
+export function clusterKeyString(k: ClusterRef): string {
   return `${k.file}#${k.cluster}`;
 }
 
@@ -34,7 +29,7 @@ export interface LiveRecord {
 export class LiveStates implements vscode.Disposable {
   private readonly records = new Map<string, LiveRecord>();
   private readonly reading = new Map<string, Promise<LiveRecord | undefined>>();
-  private readonly changed = new vscode.EventEmitter<ClusterKey>();
+  private readonly changed = new vscode.EventEmitter<ClusterRef>();
   readonly onDidChange = this.changed.event;
 
   constructor(
@@ -43,16 +38,16 @@ export class LiveStates implements vscode.Disposable {
     private readonly log: LvsLog,
   ) {}
 
-  get(key: ClusterKey): LiveRecord | undefined {
+  get(key: ClusterRef): LiveRecord | undefined {
     return this.records.get(clusterKeyString(key));
   }
 
-  isReading(key: ClusterKey): boolean {
+  isReading(key: ClusterRef): boolean {
     return this.reading.has(clusterKeyString(key));
   }
 
   /** Loads the cluster from the file's current model; a message when it cannot be used. */
-  load(key: ClusterKey): LoadedCluster | string {
+  load(key: ClusterRef): LoadedCluster | string {
     const entry = this.workspace.get(key.file);
     if (!entry) return `${key.file} is not a cluster file of this workspace`;
     if (entry.errors.length > 0) return `${vscode.workspace.asRelativePath(entry.uri)} has ${entry.errors.length} error${entry.errors.length === 1 ? '' : 's'} (see the Problems panel); fix ${entry.errors.length === 1 ? 'it' : 'them'} first`;
@@ -61,7 +56,7 @@ export class LiveStates implements vscode.Disposable {
   }
 
   /** Reads every director of the cluster; resolves to undefined when the file cannot be used. */
-  refresh(key: ClusterKey): Promise<LiveRecord | undefined> {
+  refresh(key: ClusterRef): Promise<LiveRecord | undefined> {
     const id = clusterKeyString(key);
     const running = this.reading.get(id);
     if (running) return running;
@@ -93,14 +88,14 @@ export class LiveStates implements vscode.Disposable {
   }
 
   /** Keeps the live state of a cluster whose previews an action just read (plan, apply). */
-  remember(key: ClusterKey, loaded: LoadedCluster, previews: DirectorPreview[]): void {
+  remember(key: ClusterRef, loaded: LoadedCluster, previews: DirectorPreview[]): void {
     this.records.set(clusterKeyString(key), { loaded, previews, view: clusterLiveView(loaded, previews), readAt: new Date() });
     this.changed.fire(key);
   }
 
   /** Every cluster of every valid file. */
-  allKeys(): ClusterKey[] {
-    const out: ClusterKey[] = [];
+  allKeys(): ClusterRef[] {
+    const out: ClusterRef[] = [];
     for (const f of this.workspace.files()) if (f.errors.length === 0) for (const c of f.model.clusters) out.push({ file: f.uri.toString(), cluster: c.name });
     return out;
   }

@@ -5,19 +5,19 @@
  */
 import * as vscode from 'vscode';
 import type { ClusterWorkspace } from './clusterWorkspace';
-import type { ClusterKey } from './liveStates';
+import type { ClusterRef } from '../shared/statsProtocol';
 import type { ClusterNode } from './tree/clusterNodes';
 
 export function isClusterNode(arg: unknown): arg is ClusterNode {
   return typeof arg === 'object' && arg !== null && typeof (arg as ClusterNode).kind === 'string' && typeof (arg as ClusterNode).file === 'string';
 }
 
-function isClusterKey(arg: unknown): arg is ClusterKey {
-  return typeof arg === 'object' && arg !== null && typeof (arg as ClusterKey).file === 'string' && typeof (arg as ClusterKey).cluster === 'string';
+function isClusterRef(arg: unknown): arg is ClusterRef {
+  return typeof arg === 'object' && arg !== null && typeof (arg as ClusterRef).file === 'string' && typeof (arg as ClusterRef).cluster === 'string';
 }
 
-export async function resolveCluster(arg: unknown, workspace: ClusterWorkspace, purpose: string): Promise<ClusterKey | undefined> {
-  if (isClusterKey(arg)) return { file: arg.file, cluster: arg.cluster };
+export async function resolveCluster(arg: unknown, workspace: ClusterWorkspace, purpose: string): Promise<ClusterRef | undefined> {
+  if (isClusterRef(arg)) return { file: arg.file, cluster: arg.cluster };
   await workspace.ready();
   const argUri = arg instanceof vscode.Uri ? arg : undefined;
   const editor = vscode.window.activeTextEditor;

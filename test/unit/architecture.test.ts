@@ -43,6 +43,16 @@ test('src/cli does not import vscode', () => {
   assert.deepEqual(offenders.map((f) => relative(repo, f)), []);
 });
 
+test('the webview bundle imports only its own files, src/shared and npm packages (never src/core or src/extension)', () => {
+  const offenders: string[] = [];
+  for (const file of tsFiles(join(repo, 'webview', 'src'))) {
+    for (const spec of importsOf(file)) {
+      if (spec.startsWith('.') && !spec.startsWith('./') && !/^(\.\.\/)+src\/shared\//.test(spec)) offenders.push(`${relative(repo, file)} → ${spec}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
+
 test('the extension activates lazily (no "*" activation event)', () => {
   const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { activationEvents?: string[] };
   assert.ok(!(pkg.activationEvents ?? []).includes('*'));

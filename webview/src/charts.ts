@@ -6,7 +6,7 @@ import uPlot from 'uplot';
 import type { AlignedData, Options } from 'uplot';
 import type { DirectorSnapshot, HistoryPoint, SeriesHistory } from '../../src/shared/statsProtocol';
 import { HISTORY_LIMIT_IN_STATE } from '../../src/shared/statsProtocol';
-import { bytesRate, compactNumber } from '../../src/core/stats/statsFormat';
+import { bytesRate, compactNumber } from '../../src/shared/statsFormat';
 
 const MAX_FRAMES = 300;
 /** Series drawn per chart (the first real servers in the snapshot's order). */

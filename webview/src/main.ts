@@ -14,7 +14,7 @@ import type {
   ConnectionsPage, DirectorSnapshot, DirectorStatus, HostToWebviewMessage, ShareRow, SortKey, StatsTab, WebviewState,
 } from '../../src/shared/statsProtocol';
 import { DEFAULT_CONNECTIONS_PAGE_SIZE } from '../../src/shared/statsProtocol';
-import { bytesRate, compactNumber, percent } from '../../src/core/stats/statsFormat';
+import { bytesRate, compactNumber, percent } from '../../src/shared/statsFormat';
 import { ChartHistory, RateChart, chartSeries } from './charts';
 import { StatsTable } from './statsTable';
 import { connectHost } from './vscodeApi';

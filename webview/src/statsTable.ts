@@ -20,7 +20,7 @@
  * the whole update budget.
  */
 import type { DirectorSnapshot, RealServerStats, ServiceStats, SortKey } from '../../src/shared/statsProtocol';
-import { bytes, bytesRate, compactNumber } from '../../src/core/stats/statsFormat';
+import { bytes, bytesRate, compactNumber } from '../../src/shared/statsFormat';
 
 /** A row of the table: a virtual service or one of its real servers, as the snapshot has them (no copy). */
 export type RowData = ServiceStats | RealServerStats;

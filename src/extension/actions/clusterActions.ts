@@ -24,7 +24,8 @@ import { planSummary } from '../../core/plan/planRender';
 import { tableRulesText } from '../../core/plan/ipvsadmLines';
 import type { SshPool } from '../../core/ssh/connectionPool';
 import type { ClusterWorkspace } from '../clusterWorkspace';
-import type { ClusterKey, LiveStates } from '../liveStates';
+import type { LiveStates } from '../liveStates';
+import type { ClusterRef } from '../../shared/statsProtocol';
 import type { LvsLog } from '../log';
 import { applySettings, sshSettings } from '../settings';
 import type { SshService } from '../ssh/sshService';
@@ -35,7 +36,7 @@ import type { PlanDocuments } from './planDocuments';
 const SHOW_LOG = 'Show Log';
 
 interface Target {
-  key: ClusterKey;
+  key: ClusterRef;
   loaded: LoadedCluster;
   pool: SshPool;
   fileLabel: string;

@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { validateClusterFile } from '../../core/clusterFile/validate';
 import type { ConnectionTable } from '../../core/ipvs/connParser';
 import { connectionsCommand, pageConnections } from '../../core/stats/connections';
 import { StatsPoller } from '../../core/stats/statsPoller';
@@ -16,7 +15,8 @@ import { statsReadingCommand } from '../../core/stats/statsReading';
 import type { SshPool } from '../../core/ssh/connectionPool';
 import type { ClusterRef, HostToWebviewMessage, WebviewToHostMessage } from '../../shared/statsProtocol';
 import { isWebviewToHostMessage, STATS_VIEW_TYPE } from '../../shared/statsProtocol';
-import { pickCluster } from './pickCluster';
+import type { ClusterWorkspace } from '../clusterWorkspace';
+import { resolveCluster } from '../targets';
 import type { LvsLog } from '../log';
 import type { SshService } from '../ssh/sshService';
 
@@ -169,14 +169,19 @@ export class StatsPanels implements vscode.Disposable {
   private readonly log: LineLog;
   private readonly bundleDir: vscode.Uri;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly ssh: () => SshService, log: LvsLog) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly workspace: ClusterWorkspace,
+    private readonly ssh: () => SshService,
+    log: LvsLog,
+  ) {
     this.log = { appendLine: (line) => log.info(`[stats] ${line}`) };
     this.bundleDir = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
   }
 
   /** `lvs.showStats`. */
   async show(arg?: unknown): Promise<void> {
-    const ref = await pickCluster(arg);
+    const ref = await resolveCluster(arg, this.workspace, 'Show connection statistics');
     if (!ref) return;
     const key = `${ref.file}#${ref.cluster}`;
     const existing = this.panels.get(key);
@@ -199,23 +204,20 @@ export class StatsPanels implements vscode.Disposable {
 
   private async attach(panel: vscode.WebviewPanel, ref: ClusterRef): Promise<void> {
     const key = `${ref.file}#${ref.cluster}`;
-    let text: string;
-    try {
-      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.parse(ref.file)));
-    } catch (err) {
+    // The workspace's validated model of the file (the same one the tree and every action use); a panel
+    // revived after a window reload may come before the first scan of the cluster files.
+    await this.workspace.ready();
+    const entry = this.workspace.get(ref.file);
+    const where = vscode.workspace.asRelativePath(vscode.Uri.parse(ref.file));
+    const problem = !entry ? `${where} is not a cluster file of this workspace.`
+      : entry.errors.length > 0 ? `${where} has ${entry.errors.length} error(s): fix them before showing statistics.`
+        : !entry.model.clusters.some((c) => c.name === ref.cluster) ? `No cluster '${ref.cluster}' in ${where}.` : undefined;
+    if (!entry || problem) {
       panel.dispose();
-      void vscode.window.showErrorMessage(`Cannot read ${ref.file}: ${(err as Error).message}`);
+      void vscode.window.showErrorMessage(problem ?? `${where}: no cluster file.`);
       return;
     }
-    const { model, diagnostics } = validateClusterFile(text);
-    const errors = diagnostics.filter((d) => d.severity === 'error').length;
-    if (errors > 0 || !model.clusters.some((c) => c.name === ref.cluster)) {
-      panel.dispose();
-      void vscode.window.showErrorMessage(errors > 0
-        ? `${vscode.workspace.asRelativePath(vscode.Uri.parse(ref.file))} has ${errors} error(s): fix them before showing statistics.`
-        : `No cluster '${ref.cluster}' in ${vscode.workspace.asRelativePath(vscode.Uri.parse(ref.file))}.`);
-      return;
-    }
+    const model = entry.model;
     const target = statsTarget(model, ref.cluster);
     const pool = this.ssh().poolFor(vscode.Uri.parse(ref.file), model);
     const settings = statsSettings();

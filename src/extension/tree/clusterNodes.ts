@@ -8,12 +8,6 @@ import type { ClusterFile, ClusterSpec, DirectorSpec, RealServerSpec, ServiceSpe
 import type { Diagnostic, Position, Range } from '../../core/diagnostics';
 import { realServerKeyString, serviceKeyString } from '../../core/ipvs/types';
 
-export interface ClusterRefNode {
-  /** Cluster file Uri string. */
-  file: string;
-  cluster: string;
-}
-
 export type ClusterNode =
   | { kind: 'file'; id: string; file: string }
   | { kind: 'cluster'; id: string; file: string; cluster: string; range: Range }

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'mocha';
 import type { Page } from 'playwright-core';
-import { bytes, bytesRate, compactNumber } from '../../../src/core/stats/statsFormat';
+import { bytes, bytesRate, compactNumber } from '../../../src/shared/statsFormat';
 import type { DirectorSnapshot, HostToWebviewMessage, RealServerStats, ServiceStats, WebviewState } from '../../../src/shared/statsProtocol';
 import { snapshotOf } from '../../support/statsSnapshots';
 import { launchBrowser } from '../harness/browser';
