@@ -8,9 +8,16 @@ import * as vscode from 'vscode';
 import { clusterCompletions, clusterHover } from '../core/language/clusterLanguage';
 import { rulesLanguageCompletions, rulesLanguageHover } from '../core/language/rulesLanguageService';
 import { validateText } from '../core/validateText';
-import { ClusterActions } from './actions/clusterActions';
+import type { ActionContext } from './actions/actionTarget';
+import { applyAction } from './actions/applyAction';
+import { doctorAction } from './actions/doctorAction';
 import { createClusterFile, revealInFile } from './actions/fileActions';
+import { planAction } from './actions/planAction';
 import { PlanDocuments } from './actions/planDocuments';
+import { prepareAction } from './actions/prepareAction';
+import { refreshAction } from './actions/refreshAction';
+import { weightAction } from './actions/weightAction';
+import { AutoRefresh } from './autoRefresh';
 import { ClusterCodeLenses } from './codeLens';
 import { QuickFixProvider } from './codeActions';
 import { ClusterWorkspace } from './clusterWorkspace';
@@ -21,10 +28,8 @@ import { LanguageProviders } from './languageProviders';
 import type { LanguageServices } from './languageProviders';
 import { LiveStates } from './liveStates';
 import { LvsLog } from './log';
-import { autoRefreshSeconds } from './settings';
 import type { SshService } from './ssh/sshService';
 import { ClusterStatusBar } from './statusBar';
-import { isClusterNode } from './targets';
 import { CLUSTERS_VIEW_ID, ClustersTree } from './tree/clustersTree';
 import { validateAll } from './validateAll';
 import type { StatsPanels } from './stats/statsPanels';
@@ -59,9 +64,10 @@ export function activate(context: vscode.ExtensionContext): ActivationInfo {
   };
   const live = new LiveStates(workspace, ssh, log);
   const planDocs = new PlanDocuments();
-  const actions = new ClusterActions(workspace, live, ssh, log, planDocs);
+  const actions: ActionContext = { workspace, live, ssh, log, docs: planDocs };
   const tree = new ClustersTree(workspace, live);
   const view = vscode.window.createTreeView(CLUSTERS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const autoRefresh = new AutoRefresh(view, live);
 
   // The statistics panels (SSH, webview host) are loaded on first use.
   let statsPanels: StatsPanels | undefined;
@@ -78,24 +84,15 @@ export function activate(context: vscode.ExtensionContext): ActivationInfo {
     createCommands({
       validateAll: () => validateAll(matcher, diagnostics, validateText),
       showStats: async (arg) => (await stats()).show(arg),
-      refresh: (arg) => actions.refresh(arg),
-      plan: (arg) => actions.plan(arg),
-      apply: (arg) => actions.apply(arg),
-      prepare: (arg, teardown) => actions.prepare(arg, teardown),
-      doctor: (arg) => actions.doctor(arg),
-      setWeight: (arg, mode) => actions.setWeight(arg, mode),
+      refresh: (arg) => refreshAction(actions, arg),
+      plan: (arg) => planAction(actions, arg),
+      apply: (arg) => applyAction(actions, arg),
+      prepare: (arg, teardown) => prepareAction(actions, arg, teardown),
+      doctor: (arg) => doctorAction(actions, arg),
+      setWeight: (arg, mode) => weightAction(actions, arg, mode),
       openSshTerminal: async (arg) => {
-        if (!isClusterNode(arg) || (arg.kind !== 'director' && arg.kind !== 'server')) {
-          void vscode.window.showInformationMessage('Choose a director or a real server in the Clusters view (right-click → Open SSH Terminal).');
-          return;
-        }
-        const host = arg.host;
-        const entry = workspace.get(arg.file);
-        if (host === undefined || !entry) return;
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { openSshTerminal } = require('./actions/sshTerminal') as typeof import('./actions/sshTerminal');
-        log.info(`[terminal] ${host}: opening a shell`);
-        openSshTerminal(ssh().poolFor(entry.uri, entry.model), host, `SSH ${host}`);
+        (require('./actions/sshTerminal') as typeof import('./actions/sshTerminal')).openSshTerminalAction(actions, arg);
       },
       revealInFile: (arg) => revealInFile(arg),
       createClusterFile: () => createClusterFile(),
@@ -110,16 +107,6 @@ export function activate(context: vscode.ExtensionContext): ActivationInfo {
     { trusted: vscode.workspace.isTrusted },
   );
 
-  // Periodic live state while the view is visible (off by default).
-  let timer: NodeJS.Timeout | undefined;
-  const schedule = (): void => {
-    if (timer) { clearInterval(timer); timer = undefined; }
-    const seconds = autoRefreshSeconds();
-    if (seconds > 0 && view.visible && vscode.workspace.isTrusted) {
-      timer = setInterval(() => { for (const k of live.allKeys()) void live.refresh(k); }, seconds * 1000);
-    }
-  };
-
   context.subscriptions.push(
     log,
     matcher,
@@ -133,10 +120,8 @@ export function activate(context: vscode.ExtensionContext): ActivationInfo {
     vscode.languages.registerCodeLensProvider(matcher.selectorFor('cluster'), new ClusterCodeLenses(workspace)),
     new ClusterStatusBar(workspace, live),
     commands,
-    view.onDidChangeVisibility(schedule),
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('lvs.tree.autoRefreshSeconds')) schedule(); }),
-    { dispose: () => { if (timer) clearInterval(timer); } },
-    vscode.workspace.onDidGrantWorkspaceTrust(() => { commands.update({ trusted: true }); schedule(); }),
+    autoRefresh,
+    vscode.workspace.onDidGrantWorkspaceTrust(() => commands.update({ trusted: true })),
     vscode.window.registerWebviewPanelSerializer(STATS_VIEW_TYPE, {
       // A panel restored after a reload connects again only in a trusted workspace.
       deserializeWebviewPanel: async (panel, state: unknown) => {

@@ -7,6 +7,21 @@ import * as vscode from 'vscode';
 import type { SshPool } from '../../core/ssh/connectionPool';
 import { openShell } from '../../core/ssh/shellSession';
 import type { ShellSession } from '../../core/ssh/shellSession';
+import { isClusterNode } from '../targets';
+import type { ActionContext } from './actionTarget';
+
+/** `lvs.openSshTerminal` on a director or real server row of the Clusters view. */
+export function openSshTerminalAction(ctx: ActionContext, arg?: unknown): void {
+  if (!isClusterNode(arg) || (arg.kind !== 'director' && arg.kind !== 'server')) {
+    void vscode.window.showInformationMessage('Choose a director or a real server in the Clusters view (right-click → Open SSH Terminal).');
+    return;
+  }
+  const host = arg.host;
+  const entry = ctx.workspace.get(arg.file);
+  if (host === undefined || !entry) return;
+  ctx.log.info(`[terminal] ${host}: opening a shell`);
+  openSshTerminal(ctx.ssh().poolFor(entry.uri, entry.model), host, `SSH ${host}`);
+}
 
 export function openSshTerminal(pool: SshPool, host: string, title: string): vscode.Terminal {
   const write = new vscode.EventEmitter<string>();

@@ -5,7 +5,6 @@
  * WebviewPanelSerializer brings panels back after a window reload.
  */
 import { randomBytes } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ConnectionTable } from '../../core/ipvs/connParser';
 import { connectionsCommand, pageConnections } from '../../core/stats/connections';
@@ -22,9 +21,6 @@ import type { SshService } from '../ssh/sshService';
 
 /** Where a panel writes its lines (the LVS log). */
 interface LineLog { appendLine(line: string): void }
-
-/** Set by the VS Code test harness: every reading (SSH exec) appends a line `<ms> <director>` to this file. */
-export const EXEC_LOG_ENV = 'LVS_STATS_TEST_EXEC_LOG';
 
 export function statsSettings(): { intervalSeconds: number; thresholds: boolean; persistentConn: boolean } {
   const c = vscode.workspace.getConfiguration('lvs.stats');
@@ -222,16 +218,12 @@ export class StatsPanels implements vscode.Disposable {
     const pool = this.ssh().poolFor(vscode.Uri.parse(ref.file), model);
     const settings = statsSettings();
     const command = statsReadingCommand({ thresholds: settings.thresholds, persistentConn: settings.persistentConn });
-    const execLog = process.env[EXEC_LOG_ENV];
     const poller = new StatsPoller({
       directors: target.directors,
       intervalMs: settings.intervalSeconds * 1000,
       serviceNames: target.serviceNames,
       serverHosts: target.serverHosts,
-      read: (director) => {
-        if (execLog) appendFileSync(execLog, `${Date.now()} ${director}\n`);
-        return pool.run(director, command);
-      },
+      read: (director) => pool.run(director, command),
     });
     panel.title = `LVS: ${ref.cluster}`;
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'lvs-file.svg');
