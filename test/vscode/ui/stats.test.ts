@@ -2,8 +2,9 @@
  * UI test of the statistics panel against the real lab: the workspace is generated at test time from
  * $LVS_LAB_OUT/lvs.yaml, DR is set up on the lab by plain commands, `LVS: Show Connection Statistics`
  * opens the panel, curl traffic from `client` makes the rows and charts move; hiding the panel stops the
- * polling (SSH execs counted through the extension's exec log, enabled by LVS_STATS_TEST_EXEC_LOG), showing
- * it again resumes and restores the state. Skips outside CI when the lab is not running.
+ * polling (readings counted on the director itself: its ipvsadm is wrapped, in its own mount namespace only,
+ * by a script that counts the `--rate` listings each reading makes), showing it again resumes and restores
+ * the state. Skips outside CI when the lab is not running.
  * Screenshots: .test-results/vscode/screenshots/stats-*.png.
  */
 import * as assert from 'node:assert/strict';
@@ -30,8 +31,24 @@ function labRunning(): boolean {
   return spawnSync('bash', [p.labScript, 'status'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
 }
 
-function execCount(file: string): number {
-  try { return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').length; } catch { return 0; }
+/**
+ * Readings counted where they happen: a bind mount (private to the director's mount namespace; lab reset
+ * drops it) puts a wrapper over /usr/sbin/ipvsadm that appends a line for each `--rate` listing — one per
+ * statistics reading (the live-state read of the tree and the test's own commands list no rates).
+ */
+const COUNTER = '/tmp/lvs-stats-readings';
+const WRAP = [
+  'set -e',
+  'cp /usr/sbin/ipvsadm /tmp/ipvsadm.real',
+  `printf '%s\\n' '#!/bin/sh' 'case " $* " in *" --rate "*) echo . >> ${COUNTER} ;; esac' 'exec /tmp/ipvsadm.real "$@"' > /tmp/ipvsadm.counting`,
+  'chmod 755 /tmp/ipvsadm.counting',
+  `: > ${COUNTER}`,
+  'mount --bind /tmp/ipvsadm.counting /usr/sbin/ipvsadm',
+].join('\n');
+const UNWRAP = 'umount /usr/sbin/ipvsadm 2>/dev/null; rm -f /tmp/ipvsadm.counting /tmp/ipvsadm.real; true';
+
+async function readingCount(): Promise<number> {
+  return Number((await labRun('director', `wc -l < ${COUNTER}`)).trim());
 }
 
 describe('stats panel (UI, real lab)', function () {
@@ -40,7 +57,6 @@ describe('stats panel (UI, real lab)', function () {
   let browser: Browser | undefined;
   let wb: Workbench;
   let scratch: string;
-  let execLog: string;
   let traffic: ChildProcess | undefined;
 
   before(async function () {
@@ -61,10 +77,10 @@ describe('stats panel (UI, real lab)', function () {
     const workspace = path.join(scratch, 'stats-lab');
     fs.cpSync(path.join(workspaceFixturesDir, 'stats-lab'), workspace, { recursive: true });
     fs.copyFileSync(labPaths().lvsYaml, path.join(workspace, 'lvs.yaml'));
-    execLog = path.join(scratch, 'execs.log');
+    await labRun('director', UNWRAP);
+    await labRun('director', WRAP);
     server = await startCodeServer({
       workspace, extensionPath: repoRoot, name: 'ui-stats',
-      env: { LVS_STATS_TEST_EXEC_LOG: execLog },
       settings: { 'lvs.stats.intervalSeconds': 1, 'workbench.colorTheme': 'Default Dark Modern' },
     });
     browser = await launchBrowser();
@@ -81,6 +97,7 @@ describe('stats panel (UI, real lab)', function () {
     if (traffic && traffic.exitCode === null) traffic.kill('SIGTERM');
     await browser?.close();
     await server?.stop();
+    await labRun('director', UNWRAP).catch(() => undefined);
     if (scratch && process.env.LVS_KEEP_SCRATCH !== '1') fs.rmSync(scratch, { recursive: true, force: true });
   });
 
@@ -89,7 +106,8 @@ describe('stats panel (UI, real lab)', function () {
     const frame = wb.webview();
     await frame.locator('tr.real-server').nth(1).waitFor({ timeout: 60_000 });
     assert.match(await frame.locator('h1.title').innerText(), /lab-web/);
-    assert.deepEqual((await frame.locator('tr.real-server td:first-child').allInnerTexts()).map((t) => t.trim()).sort(), [`${LAB_ADDR.rs1}:80`, `${LAB_ADDR.rs2}:80`]);
+    // Named as the Clusters tree names them: the cluster file's host, then the address.
+    assert.deepEqual((await frame.locator('tr.real-server td:first-child').allInnerTexts()).map((t) => t.trim()).sort(), [`rs1 · ${LAB_ADDR.rs1}:80`, `rs2 · ${LAB_ADDR.rs2}:80`]);
     assert.match(await frame.locator('tr.service td:first-child').innerText(), /TCP 10\.116\.0\.200:80 · http · rr/);
     const connsCol = 10; // 1-based nth-child of "Conns"
     const conns = async () => (await frame.locator(`tr.real-server td:nth-child(${connsCol})`).allInnerTexts()).map((t) => Number(t.replace(/[^\d.]/g, '')));
@@ -136,32 +154,32 @@ describe('stats panel (UI, real lab)', function () {
     const frame = wb.webview();
     await frame.locator('tr.real-server').first().waitFor();
     // A reading is one SSH exec; the next starts 1 s after the previous one ended (slow on a loaded machine).
-    const running = execCount(execLog);
+    const running = await readingCount();
     await sleep(8000);
-    assert.ok(execCount(execLog) >= running + 1, `polling while visible: ${running} → ${execCount(execLog)} execs`);
+    assert.ok(await readingCount() >= running + 1, `polling while visible: ${running} → ${await readingCount()} execs`);
     // Hide it: open the cluster file in the same editor group.
     await wb.openFile('lvs.yaml');
     await sleep(4000); // a reading in flight may still finish
-    const hidden = execCount(execLog);
+    const hidden = await readingCount();
     await sleep(8000);
-    assert.equal(execCount(execLog), hidden, 'no SSH exec while the panel is hidden');
+    assert.equal(await readingCount(), hidden, 'no SSH exec while the panel is hidden');
     // Show it again: polling resumes, the webview comes back with its rows and chart history.
     await wb.page.locator('.tabs-container .tab', { hasText: 'LVS: lab-web' }).click();
     const again = wb.webview();
     await again.locator('tr.real-server').nth(1).waitFor({ timeout: 30_000 });
     await again.locator('.chart .uplot canvas').first().waitFor({ timeout: 10_000 });
     await sleep(8000);
-    assert.ok(execCount(execLog) >= hidden + 1, `polling resumed: ${hidden} → ${execCount(execLog)} execs`);
+    assert.ok(await readingCount() >= hidden + 1, `polling resumed: ${hidden} → ${await readingCount()} execs`);
     // Pause stops it too, resume restarts.
     await again.locator('#pause').click();
     await sleep(4000);
-    const paused = execCount(execLog);
+    const paused = await readingCount();
     await sleep(6000);
-    assert.equal(execCount(execLog), paused, 'no exec while paused');
+    assert.equal(await readingCount(), paused, 'no exec while paused');
     assert.match(await again.locator('.director').first().innerText(), /paused/);
     await again.locator('#pause').click();
     await sleep(8000);
-    assert.ok(execCount(execLog) > paused, `resumed: ${paused} → ${execCount(execLog)} execs`);
+    assert.ok(await readingCount() > paused, `resumed: ${paused} → ${await readingCount()} execs`);
     await wb.screenshot('stats-panel-restored');
   });
 });
