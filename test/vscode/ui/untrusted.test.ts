@@ -66,7 +66,11 @@ describe('Restricted Mode: untrusted workspace (UI)', function () {
       if (Date.now() - t0 > 30_000) throw new Error(`the tree lacks ${JSON.stringify(want.filter((l) => !rows.some((r) => r.label === l)))}; rows: ${JSON.stringify(rows.map((r) => r.label))}`);
       await wb.page.waitForTimeout(300);
     }
-    assert.ok(rows.some((r) => r.label.startsWith('TCP 192.168.116.200:80 ') && r.level === 3), `no service row: ${JSON.stringify(rows.map((r) => r.label))}`);
+    // The service with the wrrr error shows the error, not a scheduler (the model's default) nobody wrote.
+    const svc = rows.find((r) => r.label.startsWith('TCP 192.168.116.200:80') && r.level === 3);
+    assert.ok(svc, `no service row: ${JSON.stringify(rows.map((r) => r.label))}`);
+    assert.equal(svc.label, 'TCP 192.168.116.200:80', 'no scheduler on a service whose scheduler is wrong');
+    assert.match(svc.description ?? '', /^error: .*wrrr/, `the row says what is wrong: ${JSON.stringify(svc)}`);
     await wb.screenshot('untrusted-tree');
   });
 
