@@ -8,7 +8,11 @@
  * order (10.x < 100.x < 192.x < 10.x), and ipvsadm's output for such tables depends on the kernel's
  * hash-table order. What we can reproduce, and do:
  *
- *  - the comparators exactly, including the wrap-around;
+ *  - the comparators exactly, including the wrap-around — with one deliberate difference: libipvs's
+ *    `ipvs_cmp_dests` compares as many address words as the FIRST server's family has, so with TUN real
+ *    servers of both families in one service it is not antisymmetric (a < b and b < a), and a rendered
+ *    list would swap two lines on every render. Real servers are compared by family first (IPv4 before
+ *    IPv6), then as libipvs does within the family: render(parse(render(x))) is render(x);
  *  - glibc's merge sort exactly (same split, same `<= 0` tie rule);
  *  - a list already in "ipvsadm order" (every adjacent pair compares `<= 0`, which every merge-sort
  *    output satisfies) is kept as it is, so real `ipvsadm -S` output round-trips byte for byte and
@@ -89,9 +93,10 @@ function destSortKey(d: Pick<IpvsRealServer, 'address' | 'port' | 'family'>): De
   return { af: d.family === 'inet6' ? AF_INET6 : AF_INET, words: addressWords(d.address, d.family), port: d.port };
 }
 
-/** libipvs `ipvs_cmp_dests`: only the first argument's family decides how many words are compared. */
+/** libipvs `ipvs_cmp_dests` within one family; across families IPv4 first (see the header). */
 function compareDestKeys(a: DestSortKey, b: DestSortKey): number {
-  let r = 0;
+  let r = a.af - b.af;
+  if (r !== 0) return r;
   if (a.af === AF_INET6) {
     for (let i = 0; r === 0 && i < 4; i++) r = wrapDiff(a.words[i], b.words[i]);
   } else {
