@@ -1,4 +1,4 @@
-/** ipvsadm's listing order as the renderer uses it: real servers of both families in one service sort by (family, address, port). */
+/** ipvsadm's listing order as the renderer uses it, for real servers of both families in one service. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compareRealServers } from '../../src/core/ipvs/ipvsOrder';
@@ -9,9 +9,14 @@ import type { IpvsTable } from '../../src/core/ipvs/types';
 const v6 = { address: 'a00:1:1::', port: 80, family: 'inet6' as const };
 const v4 = { address: '10.0.0.1', port: 81, family: 'inet' as const };
 
-test('the real-server order is antisymmetric across families: IPv4 before IPv6', () => {
+test('across families, where libipvs contradicts itself (a > b and b > a), IPv4 comes first', () => {
   assert.ok(compareRealServers(v4, v6) < 0);
   assert.ok(compareRealServers(v6, v4) > 0);
+  // A pair libipvs orders consistently keeps its order (as in the lab's ipvsadm -S capture): IPv6 first here.
+  const labV6 = { address: 'fd16:116::12', port: 80, family: 'inet6' as const };
+  const labV4 = { address: '10.116.0.11', port: 80, family: 'inet' as const };
+  assert.ok(compareRealServers(labV6, labV4) < 0);
+  assert.ok(compareRealServers(labV4, labV6) > 0);
 });
 
 test('render(parse(render(x))) is render(x) with TUN real servers of both families in one service', () => {
