@@ -31,9 +31,13 @@ export function editDistance(a: string, b: string, cap = Math.max(a.length, b.le
   const lb = b.length;
   if (Math.abs(la - lb) > cap) return cap + 1;
   const far = cap + 1;
-  let prevPrev = new Int32Array(lb + 2).fill(far);
-  let prev = new Int32Array(lb + 2).fill(far);
-  let cur = new Int32Array(lb + 2).fill(far);
+  if (rows[0].length < lb + 2) for (let r = 0; r < 3; r++) rows[r] = new Int32Array(2 * (lb + 2));
+  let prevPrev = rows[0];
+  let prev = rows[1];
+  let cur = rows[2];
+  prevPrev.fill(far, 0, lb + 2);
+  prev.fill(far, 0, lb + 2);
+  cur.fill(far, 0, lb + 2);
   for (let j = 0; j <= Math.min(lb, cap); j++) prev[j] = j;
   for (let i = 1; i <= la; i++) {
     const lo = Math.max(1, i - cap);
@@ -60,6 +64,9 @@ export function editDistance(a: string, b: string, cap = Math.max(a.length, b.le
   }
   return Math.min(prev[lb], far);
 }
+
+/** The three rows of editDistance, reused between calls (the search runs synchronously, one at a time). */
+const rows: Int32Array[] = [new Int32Array(MAX_COMPARED_LENGTH + 2), new Int32Array(MAX_COMPARED_LENGTH + 2), new Int32Array(MAX_COMPARED_LENGTH + 2)];
 
 function commonPrefix(a: string, b: string): number {
   let i = 0;
