@@ -4,6 +4,8 @@
  * issue 18 item 4). One test per finding, each from its minimal input.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { LiveStateError, parseLiveState, SECTION_MARK } from '../../src/core/apply/liveState';
 import type { Diagnostic } from '../../src/core/diagnostics';
@@ -187,4 +189,19 @@ test('live state: a malformed listing is a LiveStateError naming the command and
   }
   const ok = parseLiveState(liveOutput({ save: SAVE, thresholds: '', list: 'TCP  10.0.0.1:80 rr\n  -> 10.0.0.2:80 Route 1 3 4' }));
   assert.deepEqual([...ok.counters.values()], [{ activeConn: 3, inactConn: 4 }]);
+});
+
+test('the strict reading still takes every real capture of the lab: -Ln, --thresholds, --tun-info', () => {
+  const dir = [join(__dirname, '..', '..', '..'), process.cwd()].map((r) => join(r, 'test', 'fixtures', 'ipvs', 'lab')).find((p) => existsSync(p)) ?? '';
+  for (const f of ['ipvsadm_-Ln.txt', 'ipvsadm_-Ln_--thresholds.txt', 'ipvsadm_-Ln_--tun-info.txt']) {
+    const l = parseIpvsListing(readFileSync(join(dir, f), 'utf8'));
+    assert.deepEqual(l.diagnostics, [], f);
+    assert.equal(l.table.services.reduce((n, s) => n + s.realServers.length, 0), 11, f);
+  }
+  const tun = parseIpvsListing(readFileSync(join(dir, 'ipvsadm_-Ln_--tun-info.txt'), 'utf8'));
+  const tunnels = tun.table.services.flatMap((s) => s.realServers).filter((rs) => rs.method === 'tun').map((rs) => rs.tunnel);
+  assert.deepEqual(tunnels, [
+    { type: 'gue', port: 6080, checksum: 'csum' }, { type: 'gre', checksum: 'nocsum' }, { type: 'ipip' },
+    { type: 'gue', port: 6081, checksum: 'remcsum' }, { type: 'ipip' },
+  ]);
 });
