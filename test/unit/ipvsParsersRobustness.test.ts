@@ -205,3 +205,12 @@ test('the strict reading still takes every real capture of the lab: -Ln, --thres
     { type: 'gue', port: 6081, checksum: 'remcsum' }, { type: 'ipip' },
   ]);
 });
+
+test('counters up to 2^53 − 1 are read exactly, in hex and decimal, with or without leading zeros', () => {
+  const st = parseProcIpvsStats(' 1FFFFFFFFFFFFF 0000000000000000002 3 4 5\n 20000000000000 2 3 4 5\n');
+  assert.deepEqual(st.totals, { conns: Number.MAX_SAFE_INTEGER, inPkts: 2, outPkts: 3, inBytes: 4, outBytes: 5 });
+  assert.deepEqual(errorLines(st.diagnostics), [1, 0]); // 2^53 refused; then only one row of counters
+  const l = parseIpvsListing('TCP  10.0.0.1:80 wrr\n  -> 10.0.0.2:80 Route 00001 0004294967295 0\n');
+  assert.deepEqual(l.diagnostics, []);
+  assert.deepEqual(l.counters[0].realServers[0], { address: '10.0.0.2', port: 80, activeConn: 4294967295, inactConn: 0 });
+});

@@ -20,9 +20,12 @@ export const CHECKSUMS: ReadonlyMap<string, TunnelChecksum> = new Map([['-c', 'n
 
 /** `text` as a decimal integer in [min, max] (digits only, no sign), or undefined. */
 export function decimalIn(text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined || text.length === 0 || text.length > 16) return undefined;
+  if (text === undefined || text.length === 0) return undefined;
+  let z = 0;
+  while (z < text.length - 1 && text.charCodeAt(z) === 48) z++; // leading zeros
+  if (text.length - z > 16) return undefined; // beyond 2^53 whatever follows
   let x = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = z; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 48 || c > 57) return undefined;
     x = x * 10 + (c - 48);
@@ -30,10 +33,14 @@ export function decimalIn(text: string | undefined, min: number, max: number): n
   return x >= min && x <= max ? x : undefined;
 }
 
-/** `text` as a hexadecimal integer in [0, max], or undefined (a safe integer: at most 13 digits). */
+/** `text` as a hexadecimal integer in [0, max], or undefined (max is a safe integer). */
 export function hexIn(text: string | undefined, max: number): number | undefined {
-  if (text === undefined || text.length === 0 || text.length > 13 || !/^[0-9A-Fa-f]+$/.test(text)) return undefined;
-  const x = parseInt(text, 16);
+  if (text === undefined || text.length === 0 || !/^[0-9A-Fa-f]+$/.test(text)) return undefined;
+  let z = 0;
+  while (z < text.length - 1 && text.charCodeAt(z) === 48) z++; // leading zeros
+  if (text.length - z > 14) return undefined; // beyond 2^53 whatever follows
+  // parseInt rounds above 2^53, but never below 2^53: such a value still fails `<= max`.
+  const x = parseInt(text.slice(z), 16);
   return x <= max ? x : undefined;
 }
 
