@@ -1,35 +1,10 @@
-/** The cluster file's small helpers: closest names, shell-safe allow-lists, removal spans; and scale. */
+/** The cluster file's small helpers: shell-safe allow-lists, removal spans; and scale. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { closestName, editDistance } from '../../src/core/clusterFile/closestName';
-import { ENUMS, OBJECT_KEYS, SCHEDULER_ALIASES } from '../../src/core/clusterFile/formatKeys';
 import { removalSpan } from '../../src/core/clusterFile/quickFixes';
 import { isInterfaceName, isName, isProxyJump, isSafePath, isSshHost, isUserName, isVipLabel } from '../../src/core/clusterFile/stringRules';
 import { validateClusterFile } from '../../src/core/clusterFile/validate';
 import { generateClusterFileText } from '../builders/clusterFileText';
-
-describe('closestName', () => {
-  it('suggests schedulers the way a sysadmin expects', () => {
-    const s = ENUMS.scheduler;
-    assert.equal(closestName('rrr', s), 'rr');
-    assert.equal(closestName('wlcc', s), 'wlc');
-    assert.equal(closestName('robin', s, SCHEDULER_ALIASES), 'rr');
-    assert.equal(closestName('round-robin', s, SCHEDULER_ALIASES), 'rr');
-    assert.equal(closestName('leastconn', s, SCHEDULER_ALIASES), 'lc');
-    assert.equal(closestName('maglev', s, SCHEDULER_ALIASES), 'mh');
-    assert.equal(closestName('xyzzy', s, SCHEDULER_ALIASES), undefined);
-  });
-  it('suggests keys across case, "_" and typos, not far-fetched ones', () => {
-    assert.equal(closestName('real_servers', OBJECT_KEYS.service), 'realServers');
-    assert.equal(closestName('shedulr', OBJECT_KEYS.service), 'scheduler');
-    assert.equal(closestName('vpi', OBJECT_KEYS.service), 'vip');
-    assert.equal(closestName('colour', OBJECT_KEYS.service), undefined);
-  });
-  it('edit distance counts transpositions as one', () => {
-    assert.equal(editDistance('wlc', 'lwc'), 1);
-    assert.equal(editDistance('kitten', 'sitting'), 3);
-  });
-});
 
 describe('shell-safe allow-lists', () => {
   it('interface names and labels', () => {

@@ -51,7 +51,7 @@ test('a generated `ipvsadm -Ln` listing reads back exactly the values written, o
     const rows: (typeof expected)[number] = [];
     for (let r = 0; r < 1 + rnd(8); r++) {
       const [word, method] = methods[rnd(4)];
-      const row = { address: `172.${rnd(256)}.${rnd(256)}.${rnd(256)}`, port: rnd(65536), method, weight: rnd(70000), active: rnd(1e9), inact: rnd(1e6) };
+      const row = { address: `172.${rnd(256)}.${rnd(256)}.${rnd(256)}`, port: rnd(65536), method, weight: rnd(65536), active: rnd(1e9), inact: rnd(1e6) };
       const gap = (): string => ' '.repeat(1 + rnd(6));
       lines.push(`  -> ${row.address}:${row.port}${gap()}${word}${gap()}${row.weight}${gap()}${row.active}${gap()}${row.inact}${rnd(5) === 0 ? '\r' : ''}`);
       rows.push(row);
@@ -68,9 +68,9 @@ test('a generated `ipvsadm -Ln` listing reads back exactly the values written, o
   }));
   assert.deepEqual(got, expected);
   assert.deepEqual(listing.diagnostics.map((d) => [d.range.start.line, d.message]), [
-    [lines.length - 3, 'Missing or non-numeric column.'],
+    [lines.length - 3, "Weight 'x' is not a number in 0…65535."],
     [lines.length - 2, "Unknown forwarding method 'Bridge'."],
-    [lines.length - 1, 'Missing or non-numeric column.'],
+    [lines.length - 1, 'Expected 6 columns, found 5.'],
   ]);
 });
 

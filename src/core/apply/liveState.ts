@@ -83,6 +83,12 @@ function firstError(diags: readonly Diagnostic[]): Diagnostic | undefined {
   return diags.find((d) => d.severity === 'error');
 }
 
+/** A listing the director printed is believed only whole: its first error names the command and line. */
+function refuseErrors(command: string, diags: readonly Diagnostic[]): void {
+  const bad = firstError(diags);
+  if (bad) throw new LiveStateError(`cannot read ${command} output, line ${bad.range.start.line + 1}: ${bad.message}`);
+}
+
 export function parseLiveState(output: CommandOutput): LiveState {
   const sections = splitSections(output.stdout);
   const need = (name: string): string => {
@@ -96,11 +102,11 @@ export function parseLiveState(output: CommandOutput): LiveState {
   };
   const saveText = need('save');
   const rules = parseRules(saveText);
-  const bad = firstError(rules.diagnostics);
-  if (bad) throw new LiveStateError(`cannot read ipvsadm -S -n output, line ${bad.range.start.line + 1}: ${bad.message}`);
+  refuseErrors('ipvsadm -S -n', rules.diagnostics);
   const table = rules.table;
 
   const thresholds = parseIpvsListing(need('thresholds'));
+  refuseErrors('ipvsadm -Ln --thresholds', thresholds.diagnostics);
   const limits = new Map<string, { upper: number; lower: number }>();
   for (const s of thresholds.table.services) {
     for (const rs of s.realServers) limits.set(counterKey(s.key, rs), { upper: rs.upperThreshold, lower: rs.lowerThreshold });
@@ -113,6 +119,7 @@ export function parseLiveState(output: CommandOutput): LiveState {
   }
 
   const listing = parseIpvsListing(need('list'));
+  refuseErrors('ipvsadm -Ln', listing.diagnostics);
   const counters = new Map<string, ServerCounters>();
   listing.table.services.forEach((s, i) => {
     const cols = listing.counters[i];
@@ -126,8 +133,10 @@ export function parseLiveState(output: CommandOutput): LiveState {
   const timeouts = parseTimeoutListing(sections.get('timeout')?.text ?? '').timeouts;
   if (timeouts) state.timeouts = timeouts;
   for (const line of (sections.get('sysctl')?.text ?? '').split('\n')) {
-    const m = /^\/proc\/sys\/net\/ipv4\/vs\/(\w+):(-?\d+)$/.exec(line.trim());
-    if (m) state.sysctls[m[1]] = Number(m[2]);
+    const m = /^\/proc\/sys\/net\/ipv4\/vs\/(\w+):(-?\d{1,10})$/.exec(line.trim());
+    const value = m ? Number(m[2]) : NaN;
+    // int sysctls only; defined as own properties (a name like __proto__ stays a name)
+    if (m && value >= -2147483648 && value <= 2147483647) Object.defineProperty(state.sysctls, m[1], { value, enumerable: true, writable: true, configurable: true });
   }
   for (const line of (sections.get('managed')?.text ?? '').split('\n')) {
     if (line.trim() !== '') state.managed.add(line.trim());

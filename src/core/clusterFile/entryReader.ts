@@ -7,7 +7,7 @@
 
 import { isAlias, isMap, isScalar, isSeq, type Document, type ParsedNode, type YAMLMap } from 'yaml';
 import { parseAddress, type ParsedAddress } from '../ipvs/address';
-import { closestName } from './closestName';
+import { closestName } from '../closestName';
 import type { DiagnosticSink } from './diagnosticSink';
 import { OBJECT_KEYS, OBJECT_NAMES, SECRET_KEY, type ObjectKind } from './formatKeys';
 import { removeFix, replaceFix, type Span } from './quickFixes';

@@ -51,8 +51,8 @@ export const IPVS_SYSCTLS: Readonly<Record<string, SysctlInfo>> = {
 
 /** Why `value` is not acceptable for `name`, or undefined when it is. */
 export function sysctlValueProblem(name: string, value: number): string | undefined {
+  if (!Object.prototype.hasOwnProperty.call(IPVS_SYSCTLS, name)) return undefined; // not `constructor` & co.
   const info = IPVS_SYSCTLS[name];
-  if (!info) return undefined;
   if (!Number.isInteger(value) || value < info.min || value > info.max) {
     return info.min === 0 && info.max === 1
       ? `net.ipv4.vs.${name} takes 0 or 1`

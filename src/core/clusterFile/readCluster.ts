@@ -1,7 +1,7 @@
 /** Reads a cluster of the cluster file: its name, directors, IPVS sysctls, prune flag and services. */
 
 import { isScalar, isSeq, type YAMLMap } from 'yaml';
-import { closestName } from './closestName';
+import { closestName } from '../closestName';
 import { describe, spanOf, type EntryReader, type YNode } from './entryReader';
 import { IPVS_SYSCTLS, sysctlValueProblem } from './ipvsSysctls';
 import type { ParsedCluster, ParsedDirector, ParsedService } from './parsedFile';

@@ -6,7 +6,7 @@
 
 import { sameSubnet } from '../ipvs/address';
 import { realServerKeyString, serviceKeyString, type AddressFamily, type ServiceKey } from '../ipvs/types';
-import { closestName } from './closestName';
+import { NameIndex } from '../closestName';
 import type { DiagnosticSink } from './diagnosticSink';
 import type { ParsedCluster, ParsedDirector, ParsedFile, ParsedHost, ParsedRealServer, ParsedService } from './parsedFile';
 import { removeFix, replaceFix, type Span } from './quickFixes';
@@ -48,6 +48,8 @@ class SemanticChecker {
   private readonly realServerUse = new Map<string, RealServerUse>();
   /** `director/prefix|server` → same subnet; servers repeat across services. */
   private readonly subnetCache = new Map<string, boolean>();
+  /** "Did you mean" over the hosts, built on the first unknown reference (after every host is known). */
+  private hostNames: NameIndex | undefined;
 
   constructor(private readonly file: ParsedFile, private readonly sink: DiagnosticSink) {}
 
@@ -71,10 +73,15 @@ class SemanticChecker {
   }
 
   private unknownHost(name: string, span: Span, role: string): void {
-    const suggestion = closestName(name, this.hosts.keys());
+    const suggestion = this.closestHost(name);
     this.sink.report('LVS025', span,
       `${role} "${name}" is not a host of this file${suggestion ? `. Did you mean "${suggestion}"?` : '.'} Declare it under "hosts".`,
       suggestion ? [replaceFix(`Change to "${suggestion}"`, this.sink.lines, span, suggestion)] : undefined);
+  }
+
+  private closestHost(name: string): string | undefined {
+    this.hostNames ??= new NameIndex(this.hosts.keys());
+    return this.hostNames.closest(name);
   }
 
   private indexHosts(): void {
@@ -90,7 +97,7 @@ class SemanticChecker {
     for (const host of this.hosts.values()) {
       const pj = host.proxyJump;
       if (!pj || !isBareHostName(pj.value) || this.hosts.has(pj.value)) continue;
-      const suggestion = closestName(pj.value, this.hosts.keys());
+      const suggestion = this.closestHost(pj.value);
       this.sink.report('LVS026', pj.span,
         `proxyJump "${pj.value}" is not a host of this file${suggestion ? `. Did you mean "${suggestion}"?` : '.'} ssh will look it up in ~/.ssh/config or DNS.`,
         suggestion ? [replaceFix(`Change to "${suggestion}"`, this.sink.lines, pj.span, suggestion)] : undefined);

@@ -6,7 +6,7 @@
 import type { Diagnostic } from '../diagnostics';
 import type { RealServerRef } from './ipvsCommand';
 import { parseKernelAddress, parseListedEndpoint } from './listingAddress';
-import type { Protocol } from './types';
+import { decimalIn, hexIn, PROTOCOLS, U16_MAX, U32_MAX } from './listingValues';
 
 export interface IpvsConnection {
   /** `TCP`, `UDP`, `SCTP`, as printed. */
@@ -16,7 +16,7 @@ export interface IpvsConnection {
   destination: RealServerRef;
   /** `ESTABLISHED`, `FIN_WAIT`, `TIME_WAIT`, … */
   state: string;
-  /** Seconds until the entry expires. */
+  /** Seconds until the entry expires (0…2^32 − 1). */
   expires: number;
   peName?: string;
   peData?: string;
@@ -27,10 +27,17 @@ export interface ConnectionTable {
   diagnostics: Diagnostic[];
 }
 
-const PROTO: Readonly<Record<string, Protocol>> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
-
 function problem(out: ConnectionTable, i: number, line: string, message: string): void {
   out.diagnostics.push({ range: { start: { line: i, character: 0 }, end: { line: i, character: line.length } }, severity: 'error', code: 'IPVSCONN', message });
+}
+
+/** `mm:ss` as ipvsadm prints an expiry (seconds below 60), in seconds; undefined when impossible. */
+function expiry(text: string | undefined): number | undefined {
+  const colon = text === undefined ? -1 : text.indexOf(':');
+  if (text === undefined || colon < 1 || text.length - colon !== 3) return undefined;
+  const minutes = decimalIn(text.slice(0, colon), 0, Math.floor(U32_MAX / 60));
+  const seconds = decimalIn(text.slice(colon + 1), 0, 59);
+  return minutes === undefined || seconds === undefined ? undefined : minutes * 60 + seconds;
 }
 
 /** `ipvsadm -Lnc`: `TCP 01:52  FIN_WAIT    10.116.1.100:59644 10.116.0.200:80    10.116.0.11:80`. */
@@ -40,12 +47,12 @@ export function parseConnListing(text: string): ConnectionTable {
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '' || line.startsWith('IPVS connection entries') || line.startsWith('pro expire')) return;
     const w = line.trim().split(/\s+/);
-    const m = /^(\d+):(\d\d)$/.exec(w[1] ?? '');
-    const proto = PROTO[w[0]] ?? 'tcp';
-    const eps = [w[3], w[4], w[5]].map((t) => (t === undefined ? undefined : parseListedEndpoint(t, proto)));
-    if (w.length < 6 || !m || eps.some((e) => !e)) { problem(out, i, line, `Unreadable connection line '${line.trim()}'.`); return; }
+    const proto = PROTOCOLS.get(w[0]);
+    const expires = expiry(w[1]);
+    const eps = proto ? [w[3], w[4], w[5]].map((t) => (t === undefined ? undefined : parseListedEndpoint(t, proto))) : [];
+    if (w.length < 6 || !proto || expires === undefined || eps.some((e) => !e)) { problem(out, i, line, `Unreadable connection line '${line.trim()}'.`); return; }
     const [c, v, d] = eps.map((e) => ({ address: e?.address ?? '', port: e?.port ?? 0, family: e?.family ?? 'inet' }));
-    const conn: IpvsConnection = { protocol: w[0], client: c, virtual: v, destination: d, state: w[2], expires: Number(m[1]) * 60 + Number(m[2]) };
+    const conn: IpvsConnection = { protocol: w[0], client: c, virtual: v, destination: d, state: w[2], expires };
     if (w[6] !== undefined) conn.peName = w[6];
     if (w[7] !== undefined) conn.peData = w[7];
     out.connections.push(conn);
@@ -62,13 +69,15 @@ export function parseProcConn(text: string): ConnectionTable {
     const w = line.trim().split(/\s+/);
     const ep = (a: string | undefined, p: string | undefined): RealServerRef | undefined => {
       const addr = a === undefined ? undefined : parseKernelAddress(a);
-      return addr && p !== undefined && /^[0-9A-Fa-f]{4}$/.test(p) ? { ...addr, port: parseInt(p, 16) } : undefined;
+      const port = p?.length === 4 ? hexIn(p, U16_MAX) : undefined;
+      return addr && port !== undefined ? { ...addr, port } : undefined;
     };
     const c = ep(w[1], w[2]);
     const v = ep(w[3], w[4]);
     const d = ep(w[5], w[6]);
-    if (!c || !v || !d || !/^\d+$/.test(w[8] ?? '')) { problem(out, i, line, `Unreadable connection line '${line.trim()}'.`); return; }
-    const conn: IpvsConnection = { protocol: w[0], client: c, virtual: v, destination: d, state: w[7], expires: Number(w[8]) };
+    const expires = decimalIn(w[8], 0, U32_MAX);
+    if (!PROTOCOLS.has(w[0]) || !c || !v || !d || expires === undefined) { problem(out, i, line, `Unreadable connection line '${line.trim()}'.`); return; }
+    const conn: IpvsConnection = { protocol: w[0], client: c, virtual: v, destination: d, state: w[7], expires };
     if (w[9] !== undefined) conn.peName = w[9];
     if (w[10] !== undefined) conn.peData = w[10];
     out.connections.push(conn);

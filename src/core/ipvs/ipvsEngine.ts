@@ -30,25 +30,54 @@ function cloneServer(rs: IpvsRealServer): IpvsRealServer {
   return rs.tunnel ? { ...rs, tunnel: { ...rs.tunnel } } : { ...rs };
 }
 
-function fromSettings(s: IpvsServiceSettings, realServers: IpvsRealServer[]): IpvsService {
-  const out: IpvsService = { key: s.key, scheduler: s.scheduler, schedFlags: [...s.schedFlags], onePacket: s.onePacket, realServers };
-  if (s.persistence) out.persistence = { ...s.persistence };
-  if (s.pe) out.pe = s.pe;
-  return out;
+/**
+ * A service of the working table. Its real servers live in a Map keyed by realServerKeyString: the Map's
+ * insertion order is the order they were added (a replaced server keeps its place, a deleted and re-added
+ * one goes last, as in the kernel's list), and adding, replacing or deleting one costs O(1).
+ */
+class WorkingService implements IpvsService {
+  readonly key: ServiceKey;
+  readonly scheduler: IpvsService['scheduler'];
+  readonly schedFlags: IpvsService['schedFlags'];
+  readonly persistence?: IpvsService['persistence'];
+  readonly pe?: IpvsService['pe'];
+  readonly onePacket: boolean;
+
+  constructor(s: IpvsServiceSettings, readonly servers: Map<string, IpvsRealServer>) {
+    this.key = s.key;
+    this.scheduler = s.scheduler;
+    this.schedFlags = [...s.schedFlags];
+    if (s.persistence) this.persistence = { ...s.persistence };
+    if (s.pe) this.pe = s.pe;
+    this.onePacket = s.onePacket;
+  }
+
+  /** A copy in order, made on each read (O(n)): the machine itself only uses `servers`. */
+  get realServers(): IpvsRealServer[] {
+    return [...this.servers.values()];
+  }
+
+  /** A plain model object with copies of everything. */
+  toService(): IpvsService {
+    const out: IpvsService = { key: this.key, scheduler: this.scheduler, schedFlags: [...this.schedFlags], onePacket: this.onePacket, realServers: [] };
+    if (this.persistence) out.persistence = { ...this.persistence };
+    if (this.pe) out.pe = this.pe;
+    for (const rs of this.servers.values()) out.realServers.push(cloneServer(rs));
+    return out;
+  }
 }
 
 /** A mutable working copy with indexes, for applying long command streams in linear time. */
 export class IpvsMachine {
-  private readonly services = new Map<string, IpvsService>();
-  private readonly dests = new Map<string, Map<string, number>>();
+  private readonly services = new Map<string, WorkingService>();
+  /** Real-server entries written or visited so far (for tests that check the work stays linear). */
+  work = 0;
 
   constructor(table: IpvsTable = { services: [] }) {
     for (const s of table.services) {
-      const copy: IpvsService = { ...s, schedFlags: [...s.schedFlags], realServers: s.realServers.map(cloneServer) };
-      if (s.persistence) copy.persistence = { ...s.persistence };
-      const k = serviceKeyString(s.key);
-      this.services.set(k, copy);
-      this.dests.set(k, new Map(copy.realServers.map((rs, i) => [realServerKeyString(rs), i])));
+      const servers = new Map<string, IpvsRealServer>();
+      for (const rs of s.realServers) { this.work++; servers.set(realServerKeyString(rs), cloneServer(rs)); }
+      this.services.set(serviceKeyString(s.key), new WorkingService(s, servers));
     }
   }
 
@@ -57,9 +86,7 @@ export class IpvsMachine {
   }
 
   realServer(key: ServiceKey, ref: RealServerRef): IpvsRealServer | undefined {
-    const k = serviceKeyString(key);
-    const i = this.dests.get(k)?.get(realServerKeyString(ref));
-    return i === undefined ? undefined : this.services.get(k)?.realServers[i];
+    return this.services.get(serviceKeyString(key))?.servers.get(realServerKeyString(ref));
   }
 
   apply(cmd: IpvsCommand): IpvsError | undefined {
@@ -67,59 +94,42 @@ export class IpvsMachine {
       case 'add-service': {
         const k = serviceKeyString(cmd.service.key);
         if (this.services.has(k)) return 'Service already exists';
-        this.services.set(k, fromSettings(cmd.service, []));
-        this.dests.set(k, new Map());
+        this.services.set(k, new WorkingService(cmd.service, new Map()));
         return undefined;
       }
       case 'edit-service': {
         const k = serviceKeyString(cmd.service.key);
         const old = this.services.get(k);
         if (!old) return 'No such service';
-        this.services.set(k, fromSettings(cmd.service, old.realServers));
+        this.services.set(k, new WorkingService(cmd.service, old.servers));
         return undefined;
       }
-      case 'delete-service': {
-        const k = serviceKeyString(cmd.key);
-        if (!this.services.delete(k)) return 'No such service';
-        this.dests.delete(k);
-        return undefined;
-      }
+      case 'delete-service':
+        return this.services.delete(serviceKeyString(cmd.key)) ? undefined : 'No such service';
       case 'flush':
         this.services.clear();
-        this.dests.clear();
         return undefined;
       case 'zero':
         return cmd.key && !this.services.has(serviceKeyString(cmd.key)) ? 'No such service' : undefined;
       case 'add-server':
       case 'edit-server': {
-        const k = serviceKeyString(cmd.key);
-        const svc = this.services.get(k);
-        const index = this.dests.get(k);
-        if (!svc || !index) return 'Service not defined';
+        const svc = this.services.get(serviceKeyString(cmd.key));
+        if (!svc) return 'Service not defined';
         const rk = realServerKeyString(cmd.server);
-        const i = index.get(rk);
-        if (cmd.kind === 'add-server' && i !== undefined) return 'Destination already exists';
-        if (cmd.kind === 'edit-server' && i === undefined) return 'No such destination';
+        const exists = svc.servers.has(rk);
+        if (cmd.kind === 'add-server' && exists) return 'Destination already exists';
+        if (cmd.kind === 'edit-server' && !exists) return 'No such destination';
         const bad = serverError(svc, cmd.server);
         if (bad) return bad;
-        if (i === undefined) {
-          index.set(rk, svc.realServers.length);
-          svc.realServers.push(cloneServer(cmd.server));
-        } else {
-          svc.realServers[i] = cloneServer(cmd.server);
-        }
+        this.work++;
+        svc.servers.set(rk, cloneServer(cmd.server));
         return undefined;
       }
       case 'delete-server': {
-        const k = serviceKeyString(cmd.key);
-        const svc = this.services.get(k);
-        const index = this.dests.get(k);
-        if (!svc || !index) return 'Service not defined';
-        const i = index.get(realServerKeyString(cmd.server));
-        if (i === undefined) return 'No such destination';
-        svc.realServers.splice(i, 1);
-        index.clear();
-        svc.realServers.forEach((rs, j) => index.set(realServerKeyString(rs), j));
+        const svc = this.services.get(serviceKeyString(cmd.key));
+        if (!svc) return 'Service not defined';
+        if (!svc.servers.delete(realServerKeyString(cmd.server))) return 'No such destination';
+        this.work++;
         return undefined;
       }
       case 'set-timeout':
@@ -130,18 +140,17 @@ export class IpvsMachine {
   }
 
   snapshot(): IpvsTable {
-    return {
-      services: [...this.services.values()].map((s) => {
-        const copy: IpvsService = { ...s, schedFlags: [...s.schedFlags], realServers: s.realServers.map(cloneServer) };
-        if (s.persistence) copy.persistence = { ...s.persistence };
-        return copy;
-      }),
-    };
+    const services: IpvsService[] = [];
+    for (const s of this.services.values()) {
+      this.work += s.servers.size;
+      services.push(s.toService());
+    }
+    return { services };
   }
 }
 
 /** The kernel's checks in ip_vs_add_dest / ip_vs_edit_dest. */
-function serverError(svc: IpvsService, rs: IpvsRealServer): IpvsError | undefined {
+function serverError(svc: Pick<IpvsService, 'key'>, rs: IpvsRealServer): IpvsError | undefined {
   if (rs.lowerThreshold > rs.upperThreshold) return 'Numerical result out of range';
   if (rs.method === 'tun' && rs.tunnel?.type === 'gue' && !rs.tunnel.port) return 'Invalid operation.  Possibly wrong module version, address not unicast, ...';
   if (rs.family !== svc.key.family && rs.method !== 'tun') return 'Invalid operation.  Possibly wrong module version, address not unicast, ...';

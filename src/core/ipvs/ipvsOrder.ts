@@ -8,7 +8,14 @@
  * order (10.x < 100.x < 192.x < 10.x), and ipvsadm's output for such tables depends on the kernel's
  * hash-table order. What we can reproduce, and do:
  *
- *  - the comparators exactly, including the wrap-around;
+ *  - the comparators exactly, including the wrap-around — with one deliberate difference: libipvs's
+ *    `ipvs_cmp_dests` compares as many address words as the FIRST server's family has, so for some
+ *    TUN real servers of both families in one service it contradicts itself (a > b and b > a), and a
+ *    rendered list swapped two lines on every render. For such a pair (and only then) the family
+ *    decides, IPv4 first; a pair libipvs orders consistently keeps libipvs's order, so real `ipvsadm -S`
+ *    output with both families still round-trips byte for byte. The comparator is then antisymmetric,
+ *    which is what makes every merge-sort output pass the "already in order" check below:
+ *    render(parse(render(x))) is render(x);
  *  - glibc's merge sort exactly (same split, same `<= 0` tie rule);
  *  - a list already in "ipvsadm order" (every adjacent pair compares `<= 0`, which every merge-sort
  *    output satisfies) is kept as it is, so real `ipvsadm -S` output round-trips byte for byte and
@@ -90,7 +97,7 @@ function destSortKey(d: Pick<IpvsRealServer, 'address' | 'port' | 'family'>): De
 }
 
 /** libipvs `ipvs_cmp_dests`: only the first argument's family decides how many words are compared. */
-function compareDestKeys(a: DestSortKey, b: DestSortKey): number {
+function libipvsCompareDests(a: DestSortKey, b: DestSortKey): number {
   let r = 0;
   if (a.af === AF_INET6) {
     for (let i = 0; r === 0 && i < 4; i++) r = wrapDiff(a.words[i], b.words[i]);
@@ -99,6 +106,14 @@ function compareDestKeys(a: DestSortKey, b: DestSortKey): number {
   }
   if (r !== 0) return r;
   return a.port - b.port;
+}
+
+/** libipvs's order, except across families where it contradicts itself: then IPv4 first (see the header). */
+function compareDestKeys(a: DestSortKey, b: DestSortKey): number {
+  const r = libipvsCompareDests(a, b);
+  if (a.af === b.af) return r;
+  const back = libipvsCompareDests(b, a);
+  return Math.sign(r) === -Math.sign(back) && r !== 0 ? r : a.af - b.af;
 }
 
 export function compareServices(a: IpvsService, b: IpvsService): number {

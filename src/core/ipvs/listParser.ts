@@ -14,9 +14,9 @@ import { listingBytes, scanIPv4Endpoint, scannedEndpoint } from './endpointScan'
 import type { ListedEndpoint } from './listingAddress';
 import { parseListedEndpoint } from './listingAddress';
 import { canonicalSchedFlags, isSchedFlag, isScheduler } from './schedulers';
-import type {
-  ForwardingMethod, IpvsRealServer, IpvsService, IpvsTable, Protocol, SchedFlag, ServiceKey, TunnelChecksum,
-} from './types';
+import { ipv4NetmaskPrefix, parseIPv4 } from './address';
+import { CHECKSUMS, decimalIn, METHODS, PROTOCOLS, U16_MAX, U32_MAX, versionLine } from './listingValues';
+import type { ForwardingMethod, IpvsRealServer, IpvsService, IpvsTable, Protocol, SchedFlag, ServiceKey } from './types';
 
 export type ListingColumns = 'default' | 'thresholds' | 'persistent-conn' | 'tun-info';
 
@@ -47,16 +47,8 @@ export interface IpvsListing {
   diagnostics: Diagnostic[];
 }
 
-const FWD: Readonly<Record<string, ForwardingMethod>> = { Route: 'dr', Masq: 'nat', Tunnel: 'tun', Local: 'dr' };
-const CSUM: Readonly<Record<string, TunnelChecksum>> = { '-c': 'nocsum', '+c': 'csum', 'r+c': 'remcsum' };
-const PROTO: Readonly<Record<string, Protocol>> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
-
 function lineRange(line: number, length: number): Range {
   return { start: { line, character: 0 }, end: { line, character: length } };
-}
-
-function num(text: string | undefined): number | undefined {
-  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
 /** Token boundaries of the line being read (start, end pairs), reused across lines. */
@@ -116,7 +108,7 @@ function readPlainRealServer(text: string, b: Uint8Array, s: number, e: number, 
   const weight = tokenNumber(b, 3);
   const activeConn = tokenNumber(b, 4);
   const inactConn = tokenNumber(b, 5);
-  if (!method || weight < 0 || activeConn < 0 || inactConn < 0) return false;
+  if (!method || weight < 0 || weight > U16_MAX || activeConn < 0 || activeConn > U32_MAX || inactConn < 0 || inactConn > U32_MAX) return false;
   const { address, port } = scannedEndpoint;
   const rs: IpvsRealServer = { address, port, family: 'inet', method, weight, upperThreshold: 0, lowerThreshold: 0 };
   if (method === 'tun') rs.tunnel = { type: 'ipip' };
@@ -124,6 +116,17 @@ function readPlainRealServer(text: string, b: Uint8Array, s: number, e: number, 
   cols.realServers.push({ address, port, activeConn, inactConn });
   return true;
 }
+
+/** The service being read, or `refused` after a service line that was an error (its rows go with it). */
+type Current = { svc: IpvsService; cols: ListedServiceColumns; protocol: Protocol } | 'refused' | undefined;
+
+/** Numbers of a real-server row: the columns after the address (and method, tunnel info), by listing kind. */
+const ROW_NUMBERS: Readonly<Record<ListingColumns, readonly { name: string; max: number }[]>> = {
+  default: [{ name: 'Weight', max: U16_MAX }, { name: 'ActiveConn', max: U32_MAX }, { name: 'InActConn', max: U32_MAX }],
+  'tun-info': [{ name: 'Weight', max: U16_MAX }, { name: 'ActiveConn', max: U32_MAX }, { name: 'InActConn', max: U32_MAX }],
+  thresholds: [{ name: 'Uthreshold', max: U32_MAX }, { name: 'Lthreshold', max: U32_MAX }, { name: 'ActiveConn', max: U32_MAX }, { name: 'InActConn', max: U32_MAX }],
+  'persistent-conn': [{ name: 'Weight', max: U16_MAX }, { name: 'PersistConn', max: U32_MAX }, { name: 'ActiveConn', max: U32_MAX }, { name: 'InActConn', max: U32_MAX }],
+};
 
 export function parseIpvsListing(text: string): IpvsListing {
   const out: IpvsListing = {
@@ -133,7 +136,7 @@ export function parseIpvsListing(text: string): IpvsListing {
     counters: [],
     diagnostics: [],
   };
-  let current: { svc: IpvsService; cols: ListedServiceColumns; protocol: Protocol } | undefined;
+  let current: Current;
   let lineLength = 0;
   const problem = (i: number, message: string, severity: Diagnostic['severity'] = 'error'): void => {
     out.diagnostics.push({ range: lineRange(i, lineLength), severity, code: 'IPVSLIST', message });
@@ -155,13 +158,13 @@ export function parseIpvsListing(text: string): IpvsListing {
     lineLength = end - start;
     let e = end;
     if (e > start && b[e - 1] === 13) e--;
-    if (current && out.columns === 'default' && b[start + 3] === 62 && text.startsWith('  -> ', start) && readPlainRealServer(text, b, start, e, current.svc, current.cols)) continue;
+    if (typeof current === 'object' && out.columns === 'default' && b[start + 3] === 62 && text.startsWith('  -> ', start) && readPlainRealServer(text, b, start, e, current.svc, current.cols)) continue;
     const line = text.slice(start, e);
     if (line.trim() === '') continue;
     const words = line.trim().split(/\s+/);
     if (line.startsWith('IP Virtual Server version')) {
-      const m = /version (\S+) \(size=(\d+)\)/.exec(line);
-      if (m) { out.version = m[1]; out.size = Number(m[2]); }
+      const v = versionLine(line);
+      if (v) { out.version = v.version; out.size = v.size; } else problem(i, `Unreadable version line '${line.trim()}'.`);
       continue;
     }
     if (line.startsWith('Prot ')) {
@@ -169,71 +172,89 @@ export function parseIpvsListing(text: string): IpvsListing {
       else if (line.includes('PersistConn')) { out.columns = 'persistent-conn'; out.known = { method: false, weight: true, thresholds: false, tunnel: false }; }
       continue;
     }
-    if (line.startsWith('  -> ')) {
+    if (words[0] === '->') {
       if (words[1] === 'RemoteAddress:Port') {
         if (line.includes('TunnelInfo')) { out.columns = 'tun-info'; out.known.tunnel = true; }
         continue;
       }
+      if (current === 'refused') continue;
       if (!current) { problem(i, 'Real server line before any service.'); continue; }
-      const ep = endpoint(i, words[1], current.protocol);
-      if (!ep) continue;
-      const rs: IpvsRealServer = { address: ep.address, port: ep.port, family: ep.family, method: 'dr', weight: 1, upperThreshold: 0, lowerThreshold: 0 };
-      const cols: ListedRealServerColumns = { address: ep.address, port: ep.port, activeConn: 0, inactConn: 0 };
-      let nums: (number | undefined)[];
-      if (out.columns === 'thresholds') {
-        nums = words.slice(2, 6).map(num);
-        [rs.upperThreshold, rs.lowerThreshold, cols.activeConn, cols.inactConn] = nums.map((n) => n ?? 0);
-      } else if (out.columns === 'persistent-conn') {
-        nums = words.slice(2, 6).map(num);
-        [rs.weight, cols.persistConn, cols.activeConn, cols.inactConn] = nums.map((n) => n ?? 0);
-      } else {
-        const method = FWD[words[2]];
-        if (!method) { problem(i, `Unknown forwarding method '${words[2]}'.`); continue; }
-        rs.method = method;
-        let k = 3;
-        if (out.columns === 'tun-info') {
-          const info = words[3];
-          if (method === 'tun' && info !== 'n/a') {
-            const [type, a, b] = info.split(':');
-            if (type === 'ipip') rs.tunnel = { type: 'ipip' };
-            else if (type === 'gue') rs.tunnel = { type: 'gue', port: Number(a), checksum: CSUM[b] ?? 'nocsum' };
-            else if (type === 'gre') rs.tunnel = { type: 'gre', checksum: CSUM[a] ?? 'nocsum' };
-            else problem(i, `Unknown tunnel information '${info}'.`);
-          }
-          k = 4;
-        } else if (method === 'tun') {
-          rs.tunnel = { type: 'ipip' };
-        }
-        nums = words.slice(k, k + 3).map(num);
-        [rs.weight, cols.activeConn, cols.inactConn] = nums.map((n) => n ?? 0);
-      }
-      if (nums.some((n) => n === undefined) || nums.length < 3) problem(i, 'Missing or non-numeric column.');
-      current.svc.realServers.push(rs);
-      current.cols.realServers.push(cols);
+      const rs = realServerRow(i, words, current.protocol);
+      if (!rs) continue;
+      current.svc.realServers.push(rs.server);
+      current.cols.realServers.push(rs.cols);
       continue;
     }
-    // A service line.
+    current = serviceLine(i, words, line);
+    if (typeof current === 'object') {
+      out.table.services.push(current.svc);
+      out.counters.push(current.cols);
+    }
+  }
+  return out;
+
+  function realServerRow(i: number, words: string[], protocol: Protocol): { server: IpvsRealServer; cols: ListedRealServerColumns } | undefined {
+    if (words[1] === undefined) { problem(i, 'Real server line without an address.'); return undefined; }
+    const ep = endpoint(i, words[1], protocol);
+    if (!ep) return undefined;
+    const rs: IpvsRealServer = { address: ep.address, port: ep.port, family: ep.family, method: 'dr', weight: 1, upperThreshold: 0, lowerThreshold: 0 };
+    let k = 2;
+    if (out.columns === 'default' || out.columns === 'tun-info') {
+      const method = words[2] === undefined ? undefined : METHODS.get(words[2]);
+      if (!method) { problem(i, `Unknown forwarding method '${words[2] ?? ''}'.`); return undefined; }
+      rs.method = method;
+      k = 3;
+      if (out.columns === 'tun-info') {
+        const info = words[3];
+        if (info === undefined) { problem(i, 'Missing TunnelInfo column.'); return undefined; }
+        if (method === 'tun' && info !== 'n/a') {
+          const tunnel = tunnelInfo(info);
+          if (!tunnel) { problem(i, `Unknown tunnel information '${info}'.`); return undefined; }
+          rs.tunnel = tunnel;
+        }
+        k = 4;
+      } else if (method === 'tun') {
+        rs.tunnel = { type: 'ipip' };
+      }
+    }
+    const spec = ROW_NUMBERS[out.columns];
+    if (words.length !== k + spec.length) { problem(i, `Expected ${k + spec.length} columns, found ${words.length}.`); return undefined; }
+    const n: number[] = [];
+    for (let j = 0; j < spec.length; j++) {
+      const x = decimalIn(words[k + j], 0, spec[j].max);
+      if (x === undefined) { problem(i, `${spec[j].name} '${words[k + j]}' is not a number in 0…${spec[j].max}.`); return undefined; }
+      n.push(x);
+    }
+    const cols: ListedRealServerColumns = { address: ep.address, port: ep.port, activeConn: n[spec.length - 2], inactConn: n[spec.length - 1] };
+    if (out.columns === 'thresholds') { rs.upperThreshold = n[0]; rs.lowerThreshold = n[1]; }
+    else rs.weight = n[0];
+    if (out.columns === 'persistent-conn') cols.persistConn = n[1];
+    return { server: rs, cols };
+  }
+
+  function serviceLine(i: number, words: string[], line: string): Current {
     let key: ServiceKey | undefined;
     let protocol: Protocol = 'tcp';
     let k: number;
+    const listedProtocol = PROTOCOLS.get(words[0]);
     if (words[0] === 'FWM') {
-      const mark = num(words[1]);
-      if (mark === undefined) { problem(i, `Unreadable firewall mark '${words[1]}'.`); continue; }
+      const mark = decimalIn(words[1], 1, U32_MAX);
+      if (mark === undefined) { problem(i, `Unreadable firewall mark '${words[1] ?? ''}': 1…${U32_MAX}.`); return 'refused'; }
       const v6 = words[2] === 'IPv6';
       key = { kind: 'fwmark', fwmark: mark, family: v6 ? 'inet6' : 'inet' };
       k = v6 ? 3 : 2;
-    } else if (PROTO[words[0]]) {
-      protocol = PROTO[words[0]];
+    } else if (listedProtocol) {
+      protocol = listedProtocol;
       const ep = endpoint(i, words[1] ?? '', protocol);
-      if (!ep) continue;
+      if (!ep) return 'refused';
       key = { kind: 'addr', protocol, address: ep.address, port: ep.port, family: ep.family };
       k = 2;
     } else {
       problem(i, `Unrecognised line: '${line.trim()}'.`);
-      continue;
+      return 'refused';
     }
     const sched = words[k++];
-    if (!sched || !isScheduler(sched)) { problem(i, `Unknown scheduler '${sched ?? ''}'.`); continue; }
+    if (!sched || !isScheduler(sched)) { problem(i, `Unknown scheduler '${sched ?? ''}'.`); return 'refused'; }
     const svc: IpvsService = { key, scheduler: sched, schedFlags: [], onePacket: false, realServers: [] };
     let flags: SchedFlag[] = [];
     while (k < words.length) {
@@ -241,11 +262,16 @@ export function parseIpvsListing(text: string): IpvsListing {
       if (w.startsWith('(') && w.endsWith(')')) {
         flags = w.slice(1, -1).split(',').filter(isSchedFlag);
       } else if (w === 'persistent') {
-        svc.persistence = { timeout: num(words[k++]) ?? 0, netmask: key.family === 'inet6' ? '128' : '255.255.255.255' };
+        const timeout = decimalIn(words[k++], 1, U32_MAX);
+        if (timeout === undefined) { problem(i, `Persistence timeout '${words[k - 1] ?? ''}' is not a number of seconds in 1…${U32_MAX}.`); return 'refused'; }
+        svc.persistence = { timeout, netmask: key.family === 'inet6' ? '128' : '255.255.255.255' };
       } else if (w === 'mask' && svc.persistence) {
-        svc.persistence.netmask = words[k++] ?? svc.persistence.netmask;
+        const mask = persistenceMask(words[k++], key.family);
+        if (mask === undefined) { problem(i, `Persistence mask '${words[k - 1] ?? ''}' is not ${key.family === 'inet6' ? 'a prefix length 1…128' : 'a dotted netmask'}.`); return 'refused'; }
+        svc.persistence.netmask = mask;
       } else if (w === 'pe') {
-        if (words[k++] === 'sip') svc.pe = 'sip';
+        if (words[k++] !== 'sip') { problem(i, `Unknown persistence engine '${words[k - 1] ?? ''}' (the kernel has only sip).`); return 'refused'; }
+        svc.pe = 'sip';
       } else if (w === 'ops') {
         svc.onePacket = true;
       } else {
@@ -253,10 +279,33 @@ export function parseIpvsListing(text: string): IpvsListing {
       }
     }
     svc.schedFlags = canonicalSchedFlags(sched, flags);
-    const cols: ListedServiceColumns = { key, realServers: [] };
-    out.table.services.push(svc);
-    out.counters.push(cols);
-    current = { svc, cols, protocol };
+    return { svc, cols: { key, realServers: [] }, protocol };
   }
-  return out;
+}
+
+/** `ipip`, `gue:6080:+c`, `gre:-c` as `--tun-info` prints them. */
+function tunnelInfo(info: string): IpvsRealServer['tunnel'] | undefined {
+  const parts = info.split(':');
+  if (parts[0] === 'ipip' && parts.length === 1) return { type: 'ipip' };
+  if (parts[0] === 'gue' && parts.length === 3) {
+    const port = decimalIn(parts[1], 1, U16_MAX);
+    const checksum = CHECKSUMS.get(parts[2]);
+    return port !== undefined && checksum ? { type: 'gue', port, checksum } : undefined;
+  }
+  if (parts[0] === 'gre' && parts.length === 2) {
+    const checksum = CHECKSUMS.get(parts[1]);
+    return checksum ? { type: 'gre', checksum } : undefined;
+  }
+  return undefined;
+}
+
+/** `mask 255.255.255.0` (IPv4, contiguous) or `mask 64` (IPv6 prefix length), canonical; undefined otherwise. */
+function persistenceMask(text: string | undefined, family: 'inet' | 'inet6'): string | undefined {
+  if (text === undefined) return undefined;
+  if (family === 'inet6') {
+    const n = decimalIn(text, 1, 128);
+    return n === undefined ? undefined : String(n);
+  }
+  const v4 = parseIPv4(text);
+  return v4 && ipv4NetmaskPrefix(text) !== undefined ? v4.join('.') : undefined;
 }

@@ -6,7 +6,7 @@
 
 import type { Fix, Range } from '../diagnostics';
 import { ipv4PrefixNetmask, parseIPv4 } from './address';
-import { closestNames } from './closestName';
+import { closestNames } from '../closestName';
 import type { IpvsServiceSettings } from './ipvsCommand';
 import { ruleEndpoint } from './rulesEndpoint';
 import type { RuleLineContext } from './rulesLineContext';

@@ -4,13 +4,14 @@
  * (print_largenum): below 10^8 exact, then `123K` (÷10^3, below 10^9), `123M` (÷10^6, below 10^11),
  * `123G` (÷10^9, below 10^14), `123T` (÷10^12); such values come back multiplied out, with the row
  * flagged `approximate` (the true value lies in [n·unit, (n+1)·unit)). Counters are JavaScript numbers:
- * exact up to 2^53.
+ * a value above 2^53 − 1 (digits or multiplied out) is an error on its line, never a rounded number.
  */
 
 import type { Diagnostic } from '../diagnostics';
 import type { RealServerRef } from './ipvsCommand';
 import { listingBytes, scanIPv4Endpoint, scannedEndpoint } from './endpointScan';
 import { parseListedEndpoint } from './listingAddress';
+import { PROTOCOLS, U32_MAX, versionLine } from './listingValues';
 import type { AddressFamily, Protocol, ServiceKey } from './types';
 
 export interface StatsCounters {
@@ -47,8 +48,6 @@ export interface StatsListing<C> {
   services: StatsService<C>[];
   diagnostics: Diagnostic[];
 }
-
-const PROTO: Readonly<Record<string, Protocol>> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -101,8 +100,8 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
       if (!current) { bad(e - start, 'Real server line before any service.'); continue; }
       isServer = true;
     } else if (c0 === 73 /* I */ && text.startsWith('IP Virtual Server version ', start)) {
-      const m = /version (\S+) \(size=(\d+)\)/.exec(text.slice(start, e));
-      if (m) { out.version = m[1]; out.size = Number(m[2]); }
+      const v = versionLine(text.slice(start, e));
+      if (v) { out.version = v.version; out.size = v.size; } else bad(e - start, 'Unreadable version line.');
       continue;
     } else if (c0 === 80 /* P */ && text.startsWith('Prot ', start)) {
       continue;
@@ -115,8 +114,9 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
       if (proto === 'FWM') {
         let mark = 0;
         const m0 = i;
-        while (i < e && isDigit(b[i])) mark = mark * 10 + (b[i++] - 48);
+        while (i < e && isDigit(b[i]) && mark <= U32_MAX) mark = mark * 10 + (b[i++] - 48);
         if (i === m0) { bad(e - start, 'Missing firewall mark.'); continue; }
+        if (mark < 1 || mark > U32_MAX || (i < e && !isBlank(b[i]))) { bad(e - start, `Unreadable firewall mark: 1…${U32_MAX}.`); continue; }
         let j = i;
         while (j < e && isBlank(b[j])) j++;
         let markFamily: AddressFamily = 'inet';
@@ -124,7 +124,7 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
         key = { kind: 'fwmark', fwmark: mark, family: markFamily };
         protocol = 'tcp';
       } else {
-        const p = PROTO[proto];
+        const p = PROTOCOLS.get(proto);
         if (!p) { bad(e - start, `Unrecognised line '${text.slice(start, e).trim()}'.`); continue; }
         protocol = p;
       }
@@ -148,6 +148,7 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
     }
     // five counters, each digits with an optional K/M/G/T
     let approx = false;
+    let tooLarge = false;
     let f = 0;
     for (; f < 5; f++) {
       while (i < e && isBlank(b[i])) i++;
@@ -156,6 +157,7 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
       let c = 0;
       while (i < e && isDigit((c = b[i]))) { x = x * 10 + (c - 48); i++; }
       if (i === d0) break;
+      if (i - d0 > 16) { tooLarge = true; break; }
       if (i < e && !isBlank(c)) {
         if (c === 75) x *= 1e3; // K
         else if (c === 77) x *= 1e6; // M
@@ -166,8 +168,10 @@ function parse<C>(text: string, kind: 'stats' | 'rate', make: Make<C>): StatsLis
         i++;
         if (i < e && !isBlank(b[i])) break;
       }
+      if (x > Number.MAX_SAFE_INTEGER) { tooLarge = true; break; }
       v[f] = x;
     }
+    if (tooLarge) { bad(e - start, 'A counter above 2^53 − 1 (9007199254740991): not representable exactly.'); continue; }
     if (f < 5) { bad(e - start, 'Missing or unreadable counters.'); continue; }
     const counters = make(v[0], v[1], v[2], v[3], v[4]);
     if (isServer && current) {
