@@ -5,6 +5,7 @@
  */
 
 import * as vscode from 'vscode';
+import { keepalivedCompletions, keepalivedFoldingRanges, keepalivedHover, keepalivedSymbols } from '../core/keepalivedConf/confLanguage';
 import { clusterCompletions, clusterHover } from '../core/language/clusterLanguage';
 import { rulesLanguageCompletions, rulesLanguageHover } from '../core/language/rulesLanguageService';
 import { validateText } from '../core/validateText';
@@ -33,6 +34,7 @@ import { STATS_VIEW_TYPE } from '../shared/statsProtocol';
 const LANGUAGE_SERVICES: LanguageServices = {
   cluster: { completions: clusterCompletions, hover: clusterHover, triggerCharacters: [' ', ',', '['] },
   rules: { completions: rulesLanguageCompletions, hover: rulesLanguageHover, triggerCharacters: [' ', ',', '-'] },
+  keepalived: { completions: keepalivedCompletions, hover: keepalivedHover, triggerCharacters: [' '], symbols: keepalivedSymbols, foldingRanges: keepalivedFoldingRanges },
 };
 
 /** For the tests: how long activate() took. */
