@@ -8,7 +8,6 @@ import * as vscode from 'vscode';
 import { keepalivedCompletions, keepalivedFoldingRanges, keepalivedHover, keepalivedSymbols } from '../core/keepalivedConf/confLanguage';
 import { clusterCompletions, clusterHover } from '../core/language/clusterLanguage';
 import { rulesLanguageCompletions, rulesLanguageHover } from '../core/language/rulesLanguageService';
-import { validateText } from '../core/validateText';
 import { ClusterActions } from './actions/clusterActions';
 import { createClusterFile, revealInFile } from './actions/fileActions';
 import { PlanDocuments } from './actions/planDocuments';
@@ -18,6 +17,7 @@ import { ClusterWorkspace } from './clusterWorkspace';
 import { CommandRegistry, createCommands } from './commands';
 import { DiagnosticsAdapter } from './diagnosticsAdapter';
 import { FileMatcher } from './fileMatcher';
+import { validateDocumentText } from './keepalivedIncludes';
 import { LanguageProviders } from './languageProviders';
 import type { LanguageServices } from './languageProviders';
 import { LiveStates } from './liveStates';
@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): ActivationInfo {
   const started = performance.now();
   const log = new LvsLog();
   const matcher = new FileMatcher();
-  const diagnostics = new DiagnosticsAdapter(matcher, validateText);
+  const diagnostics = new DiagnosticsAdapter(matcher, validateDocumentText);
   const workspace = new ClusterWorkspace(matcher);
 
   // SSH (ssh2) is loaded on first use.
@@ -78,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): ActivationInfo {
   };
   const commands = new CommandRegistry(
     createCommands({
-      validateAll: () => validateAll(matcher, diagnostics, validateText),
+      validateAll: () => validateAll(matcher, diagnostics, validateDocumentText),
       showStats: async (arg) => (await stats()).show(arg),
       refresh: (arg) => actions.refresh(arg),
       plan: (arg) => actions.plan(arg),
