@@ -143,3 +143,17 @@ test('@ID lines: both variants are checked, and never duplicates of each other',
   const text = 'virtual_server 10.0.0.1 80 {\n@a  real_server 10.0.0.2 80 {\n@a  }\n@b  real_server 10.0.0.2 80 {\n@b  }\n@b  lvs_sched wrrr\n}\n';
   assert.deepEqual(diagnostics(text).map((d) => d.code), ['KAL009']);
 });
+
+test('value specs follow the 2.2.7 handlers: protocol in any case, whole seconds for vrrp_script timers', () => {
+  assert.deepEqual(diagnostics('virtual_server 10.0.0.1 53 {\n    protocol udp\n}\n'), []);
+  assert.deepEqual(diagnostics('virtual_server 10.0.0.1 53 {\n    protocol ICMP\n}\n').map((d) => d.code), ['KAL008']);
+  const script = (v: string) => diagnostics(`vrrp_script s {\n    script /bin/true\n    interval ${v}\n}\n`).map((d) => d.code);
+  assert.deepEqual(script('2'), []);
+  assert.deepEqual(script('0'), []);
+  assert.deepEqual(script('0.5'), ['KAL008']);
+  assert.deepEqual(script('5000'), ['KAL008']);
+  const advert = (v: string) => diagnostics(`vrrp_instance V {\n    advert_int ${v}\n}\n`).map((d) => d.code);
+  assert.deepEqual([advert('0.01'), advert('1.5'), advert('0.001'), advert('256')], [[], [], ['KAL008'], ['KAL008']]);
+  assert.deepEqual(diagnostics('vrrp_instance V {\n    state MASTER extra\n}\n').map((d) => d.code), ['KAL007']);
+  assert.deepEqual(diagnostics('vrrp_script s {\n    weight -20 reverse\n}\n'), []);
+});

@@ -210,9 +210,11 @@ class Validator {
         return;
       }
       case 'choice': {
-        if (!spec.values.includes(first.text)) {
+        const ok = spec.anyCase ? spec.values.some((v) => v.toLowerCase() === first.text.toLowerCase()) : spec.values.includes(first.text);
+        if (!ok) {
           const [closest] = closestNames(first.text, spec.values);
-          this.report(node, diag('KAL008', first.range, `${name} must be ${spec.values.join(', ')}: '${first.text}' is not (keepalived compares case-sensitively).`, closest ? [replaceFix(`Change to '${closest}'`, first.range, closest)] : []));
+          const caseNote = spec.anyCase ? '' : ' (keepalived compares case-sensitively)';
+          this.report(node, diag('KAL008', first.range, `${name} must be ${spec.values.join(', ')}: '${first.text}' is not${caseNote}.`, closest ? [replaceFix(`Change to '${closest}'`, first.range, closest)] : []));
         }
         extra();
         return;

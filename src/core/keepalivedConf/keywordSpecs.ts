@@ -12,7 +12,7 @@ export type ValueSpec =
   | { kind: 'integer'; min: number; max: number; /** Words allowed after the number. */ then?: readonly string[] }
   /** Seconds, with up to 6 decimals (keepalived's `read_timer` / `read_decimal_unsigned`). */
   | { kind: 'seconds'; min: number; max?: number }
-  | { kind: 'choice'; values: readonly string[] }
+  | { kind: 'choice'; values: readonly string[]; /** keepalived compares with strcasecmp. */ anyCase?: boolean }
   | { kind: 'scheduler' }
   | { kind: 'method' }
   | { kind: 'word' }
@@ -38,6 +38,8 @@ const PORT = { kind: 'integer', min: 1, max: 65535 } as const;
 const SECONDS_NONZERO = { kind: 'seconds', min: 0.000001 } as const;
 const SECONDS = { kind: 'seconds', min: 0 } as const;
 const RETRY = { kind: 'integer', min: 0, max: 4294967295 } as const;
+/** Whole seconds read with `read_unsigned_strvec(…, 0, UINT_MAX / TIMER_HZ)`: no decimals in 2.2.7. */
+const WHOLE_SECONDS = { kind: 'integer', min: 0, max: 4294 } as const;
 const CHECKER = 'A health checker of the real server: while it fails, keepalived removes the real server from the IPVS table (or sets its weight to 0 with inhibit_on_failure).';
 
 export const KEYWORD_SPECS: Readonly<Record<string, KeywordSpec>> = {
@@ -66,7 +68,7 @@ export const KEYWORD_SPECS: Readonly<Record<string, KeywordSpec>> = {
   'global_defs.notification_email': { doc: 'Addresses that receive the notification e-mails (one per line).' },
   'global_defs.notification_email_from': { value: { kind: 'word' } },
   'global_defs.smtp_server': { doc: 'The SMTP server (IP or name, optional port) notification e-mails go through.' },
-  'global_defs.smtp_connect_timeout': { value: { kind: 'integer', min: 1, max: 4294967295 } },
+  'global_defs.smtp_connect_timeout': { value: WHOLE_SECONDS },
   'global_defs.enable_script_security': { doc: 'Refuse to run scripts that a non-root user could modify (keepalived -t exits with 5 when one would).' },
   'global_defs.script_user': { doc: 'The user (and group) scripts run as: `script_user USER [GROUP]`.' },
   'global_defs.vrrp_strict': { doc: 'Strict RFC 5798 compliance: no unicast, no authentication, and an iptables/nftables rule that drops packets to the VIPs unless the instance has `accept` — a frequent cause of unreachable VIPs.' },
@@ -81,7 +83,7 @@ export const KEYWORD_SPECS: Readonly<Record<string, KeywordSpec>> = {
   'global_defs.vrrp_vmac_garp_intvl': { deprecated: { replacement: 'vrrp_garp_extra_if', since: '2.2.2' } },
   'global_defs.enable_snmp_keepalived': { deprecated: { replacement: 'enable_snmp_vrrp', since: '2.0.0' } },
   'global_defs.vrrp_version': { value: { kind: 'choice', values: ['2', '3'] } },
-  'global_defs.vrrp_garp_master_delay': { value: { kind: 'integer', min: 0, max: 4294967295 } },
+  'global_defs.vrrp_garp_master_delay': { value: WHOLE_SECONDS },
   'global_defs.vrrp_mcast_group4': { value: { kind: 'word' } },
   'global_defs.reload_check_config': { doc: 'Check the new configuration (as keepalived -t) before a reload, and keep the running one if it has errors.' },
   'global_defs.max_auto_priority': { doc: 'Run keepalived with real-time scheduling priority (optionally the value).' },
@@ -107,7 +109,7 @@ export const KEYWORD_SPECS: Readonly<Record<string, KeywordSpec>> = {
   'vrrp_instance.accept': { doc: 'Accept packets to the VIPs that are not the address owner’s — needed with vrrp_strict for the VIPs to answer.' },
   'vrrp_instance.use_vmac': { doc: 'Use the VRRP virtual MAC address on a macvlan interface (optionally named).' },
   'vrrp_instance.version': { value: { kind: 'choice', values: ['2', '3'] }, doc: 'VRRP version 2 or 3 (default: global vrrp_version, 2).' },
-  'vrrp_instance.garp_master_delay': { value: { kind: 'integer', min: 0, max: 4294967295 } },
+  'vrrp_instance.garp_master_delay': { value: WHOLE_SECONDS },
   'vrrp_instance.garp_master_repeat': { value: { kind: 'integer', min: 0, max: 4294967295 } },
   'vrrp_instance.lvs_sync_daemon_interface': { deprecated: { advice: 'Move it to global_defs as `lvs_sync_daemon INTERFACE INSTANCE`.', since: '1.2.19' }, doc: 'The interface of the IPVS sync daemon, set in the VRRP instance (before 1.2.19).' },
   'vrrp_instance.vmac_garp_intvl': { deprecated: { replacement: 'garp_extra_if', since: '2.2.2' } },
@@ -124,8 +126,8 @@ export const KEYWORD_SPECS: Readonly<Record<string, KeywordSpec>> = {
   'vrrp_sync_group.group': { doc: 'The VRRP instances of the group (one name per line).' },
   'vrrp_sync_group.global_tracking': { deprecated: { advice: 'Put track_interface / track_script / track_file on the sync group.', since: '2.0.0' } },
   'vrrp_script.script': { doc: 'The command to run (quote it when it has arguments).' },
-  'vrrp_script.interval': { value: SECONDS_NONZERO, doc: 'Seconds between runs (default 1).' },
-  'vrrp_script.timeout': { value: SECONDS_NONZERO, doc: 'Seconds after which a run counts as failed.' },
+  'vrrp_script.interval': { value: WHOLE_SECONDS, doc: 'Whole seconds between runs (default 1; keepalived 2.2.7 reads no decimals here).' },
+  'vrrp_script.timeout': { value: WHOLE_SECONDS, doc: 'Whole seconds after which a run counts as failed.' },
   'vrrp_script.weight': { value: { kind: 'integer', min: -253, max: 253, then: ['reverse'] }, doc: 'Priority change while the script succeeds (> 0) or fails (< 0); 0 or absent: failure puts the instance in FAULT.' },
   'vrrp_script.rise': { value: { kind: 'integer', min: 1, max: 2147483647 }, doc: 'Successes needed to count as OK.' },
   'vrrp_script.fall': { value: { kind: 'integer', min: 1, max: 2147483647 }, doc: 'Failures needed to count as KO.' },
@@ -137,7 +139,7 @@ export const KEYWORD_SPECS: Readonly<Record<string, KeywordSpec>> = {
   'virtual_server.lvs_method': { value: { kind: 'method' }, doc: 'Forwarding method: NAT, DR or TUN (`TUN type ipip|gue port N|gre`).' },
   'virtual_server.lb_kind': { value: { kind: 'method' }, deprecated: { replacement: 'lvs_method', since: '1.1.5' } },
   'virtual_server.delay_loop': { value: SECONDS_NONZERO, doc: 'Seconds between health checks (default 60).' },
-  'virtual_server.protocol': { value: { kind: 'choice', values: ['TCP', 'UDP', 'SCTP'] }, doc: 'TCP (default), UDP or SCTP.' },
+  'virtual_server.protocol': { value: { kind: 'choice', values: ['TCP', 'UDP', 'SCTP'], anyCase: true }, doc: 'TCP (default), UDP or SCTP (any case).' },
   'virtual_server.persistence_timeout': { value: { kind: 'integer', min: 1, max: 2678400 }, doc: 'Persistence in seconds (1–2678400): a client keeps its real server while it comes back within this time.' },
   'virtual_server.persistence_granularity': { value: { kind: 'word' }, doc: 'Netmask (IPv4) or prefix length (IPv6) grouping clients for persistence.' },
   'virtual_server.quorum': { value: { kind: 'integer', min: 1, max: 4294967295 }, doc: 'Minimum total weight of the healthy real servers; below it the sorry server (if any) takes over.' },
@@ -194,7 +196,7 @@ export const KEYWORD_SPECS: Readonly<Record<string, KeywordSpec>> = {
   'url.digest': { value: { kind: 'word' }, doc: 'The MD5 digest of the expected body (genhash computes it).' },
   'url.status_code': { doc: 'Expected HTTP status codes: numbers and ranges such as `200-299` (default: any 2xx).' },
   'MISC_CHECK.misc_path': { doc: 'The script to run (quoted with its arguments).' },
-  'MISC_CHECK.misc_timeout': { value: SECONDS_NONZERO },
+  'MISC_CHECK.misc_timeout': { value: WHOLE_SECONDS, doc: 'Whole seconds after which the script counts as failed.' },
   'MISC_CHECK.misc_dynamic': { doc: 'The exit code sets the weight: 0 up, 1 down, 2–255 up with weight code − 2.' },
   'DNS_CHECK.type': { value: { kind: 'word' }, doc: 'The query type: A (default), NS, CNAME, SOA, MX, TXT, AAAA, RRSIG or DNSKEY (any case).' },
   'DNS_CHECK.name': { value: { kind: 'word' } },
