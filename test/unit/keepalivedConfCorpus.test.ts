@@ -35,5 +35,8 @@ for (const file of samples) {
     assert.deepEqual(diagnostics.filter((d) => d.severity === 'warning' && d.code !== 'KAL005'), []);
     assert.deepEqual(parsed.problems, []);
     assert.ok(keepalivedSymbols(text).length > 0);
+    // The same file with Windows line ends reads the same.
+    const crlf = validateKeepalivedConf(text.replace(/\n/g, '\r\n')).diagnostics;
+    assert.deepEqual(crlf.map((d) => [d.code, d.range]), diagnostics.map((d) => [d.code, d.range]));
   });
 }

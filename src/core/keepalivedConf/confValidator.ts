@@ -70,13 +70,26 @@ function problemDiagnostic(p: ConfProblem): Diagnostic {
 
 class Validator {
   readonly out: Diagnostic[] = [];
+  /** Named blocks (vrrp_instance NAME …) seen so far, by block and name. */
   private readonly named = new Map<string, ConfNode>();
+  /** The vrrp_instance names of the text and its includes. */
+  private readonly instances = new Set<string>();
+  /** The first global_defs block of the text itself. */
+  private globalDefs: ConfNode | undefined;
+
+  constructor(root: readonly ConfNode[]) {
+    for (const n of root) {
+      if (n.keyword.text === 'vrrp_instance' && n.args[0]) this.instances.add(n.args[0].text);
+      else if (n.keyword.text === 'global_defs' && n.file === undefined && !this.globalDefs) this.globalDefs = n;
+    }
+  }
 
   private report(node: ConfNode | undefined, d: Diagnostic): void {
     if (!node || node.file === undefined) this.out.push(d);
   }
 
-  walk(nodes: readonly ConfNode[], block: string): void {
+  /** `parent`: the statement whose block `nodes` are (undefined at the top level). */
+  walk(nodes: readonly ConfNode[], block: string, parent?: ConfNode): void {
     const servers = new Map<string, ConfNode>();
     for (const node of nodes) {
       const name = node.keyword.text;
@@ -89,11 +102,11 @@ class Validator {
       if (compareVersions(kw.since, TARGET_VERSION) > 0) {
         this.report(node, diag('KAL004', node.keyword.range, `${name} needs ${sinceText(kw.since)}; keepalived ${TARGET_VERSION} reports "Unknown keyword '${name}'" and ignores it.`));
       }
-      if (kw.deprecated) this.deprecated(node, kw);
+      if (kw.deprecated) this.deprecated(node, kw, parent);
       this.shape(node, kw);
       if (kw.value && !node.args.some((a) => a.hasParameter)) this.values(node, kw.value);
       this.special(node, block, servers);
-      if (node.block && kw.child.kind === 'keywords') this.walk(node.block.children, kw.child.block);
+      if (node.block && kw.child.kind === 'keywords') this.walk(node.block.children, kw.child.block, node);
       else if (node.block && kw.child.kind === 'values') this.valueLines(node.block.children, `${block}.${name}`);
     }
   }
@@ -120,7 +133,7 @@ class Validator {
     this.report(node, diag('KAL003', node.keyword.range, `Unknown keyword '${name}' ${inBlock}: keepalived ignores it${node.block ? ' and its block' : ''}.${hint}`, fixes));
   }
 
-  private deprecated(node: ConfNode, kw: Keyword): void {
+  private deprecated(node: ConfNode, kw: Keyword, parent: ConfNode | undefined): void {
     const dep = kw.deprecated;
     if (!dep) return;
     if (dep.replacement) {
@@ -129,14 +142,14 @@ class Validator {
       ]));
       return;
     }
-    const fixes = kw.name === 'lvs_sync_daemon_interface' ? this.moveSyncDaemonFix(node) : [];
+    const fixes = kw.name === 'lvs_sync_daemon_interface' ? this.moveSyncDaemonFix(node, parent) : [];
     this.report(node, diag('KAL005', node.keyword.range, `${kw.name} is deprecated (since keepalived ${dep.since}). ${dep.advice ?? ''}`.trim(), fixes));
   }
 
   /** `lvs_sync_daemon_interface IF` in vrrp_instance NAME → `lvs_sync_daemon IF NAME` in global_defs. */
-  private moveSyncDaemonFix(node: ConfNode): Fix[] {
+  private moveSyncDaemonFix(node: ConfNode, instanceNode: ConfNode | undefined): Fix[] {
     const iface = node.args[0]?.text;
-    const instance = this.instanceOf(node);
+    const instance = instanceNode?.keyword.text === 'vrrp_instance' ? instanceNode.args[0]?.text : undefined;
     if (!iface || !instance) return [];
     const line = node.keyword.range.start.line;
     const remove = { range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '' };
@@ -147,25 +160,6 @@ class Validator {
       : { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `global_defs {\n    ${setting}\n}\n\n` };
     if (globals?.block && globals.block.open.end.line === line) return [];
     return [{ title: `Move to global_defs as '${setting}'`, edits: [insert, remove], preferred: true }];
-  }
-
-  globalDefs: ConfNode | undefined;
-  /** The vrrp_instance names of the text and its includes. */
-  readonly instances = new Set<string>();
-  private readonly parents = new Map<ConfNode, ConfNode>();
-
-  indexParents(nodes: readonly ConfNode[], parent: ConfNode | undefined): void {
-    for (const n of nodes) {
-      if (parent) this.parents.set(n, parent);
-      else if (n.keyword.text === 'vrrp_instance' && n.args[0]) this.instances.add(n.args[0].text);
-      else if (n.keyword.text === 'global_defs' && n.file === undefined && !this.globalDefs) this.globalDefs = n;
-      if (n.block) this.indexParents(n.block.children, n);
-    }
-  }
-
-  private instanceOf(node: ConfNode): string | undefined {
-    const p = this.parents.get(node);
-    return p?.keyword.text === 'vrrp_instance' ? p.args[0]?.text : undefined;
   }
 
   private shape(node: ConfNode, kw: Keyword): void {
@@ -335,14 +329,13 @@ export interface KeepalivedValidation {
 }
 
 export function validateKeepalivedParsed(parsed: ParsedConf): Diagnostic[] {
-  const v = new Validator();
+  const v = new Validator(parsed.nodes);
   for (const p of parsed.problems) if (p.file === undefined) v.out.push(problemDiagnostic(p));
   for (const inc of parsed.includes) {
     if (inc.file === undefined && inc.matched && inc.matched.length === 0) {
       v.out.push(diag('KAL012', inc.pattern.range, `No file matches '${inc.pattern.text}' (relative to this file's folder): keepalived reads nothing here.`));
     }
   }
-  v.indexParents(parsed.nodes, undefined);
   v.walk(parsed.nodes, 'root');
   return v.out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
