@@ -100,7 +100,15 @@ test('comments (# and !), strings, conditions, parameters, includes', () => {
   assert.equal(scope(CONF, 14, '/health check'), 'string.quoted.double');
   assert.equal(scope(CONF, 18, '@'), 'keyword.control.conditional');
   assert.equal(scope(CONF, 18, 'high'), 'entity.name.tag');
+  assert.equal(scope(CONF, 18, 'router_id'), 'keyword.other');
   assert.equal(scope(CONF, 18, '${NAME}'), 'variable.other.parameter');
+  assert.equal(scope('@^low\tvirtual_server 10.0.0.1 80 {', 0, 'virtual_server'), 'storage.type.block');
+  assert.equal(scope('@^low\tvirtual_server 10.0.0.1 80 {', 0, '{'), 'punctuation.section.block.begin');
+  assert.equal(scope('@a state MASTER', 0, 'MASTER'), 'constant.language');
+  // Only the first word after the condition is a keyword.
+  const [user] = tokenize('@a script_user root');
+  const root = user.tokens.find((t) => t.endIndex > user.text.indexOf('root') && t.startIndex <= user.text.indexOf('root'));
+  assert.deepEqual(root?.scopes, ['source.keepalived', 'meta.condition.keepalived']);
   assert.equal(scope(CONF, 19, '$NAME'), 'variable.other.definition');
   assert.equal(scope(CONF, 20, 'include'), 'keyword.control.import');
   assert.equal(scope(CONF, 20, '/etc/keepalived/conf.d/*.conf'), 'string.unquoted.path');
