@@ -60,4 +60,15 @@ describe('keepalived.conf language in the workbench (UI)', function () {
     await wb.waitForProblems((r) => !r.some((p) => p.file === 'keepalived.conf' && p.code === 'KAL005'), 'KAL005 to disappear', 30_000);
     await wb.screenshot('keepalived-problem-fixed');
   });
+
+  it('gives keepalived/conf.d/web.conf the keepalived language by its path, and flags priority 300', async () => {
+    const { wb } = session();
+    await wb.openFile('keepalived/conf.d/web.conf');
+    await wb.page.locator('.statusbar-item#status\\.editor\\.mode', { hasText: /^keepalived$/ }).waitFor({ timeout: 30_000 });
+    const rows = await wb.waitForProblems((r) => r.some((p) => p.file === 'web.conf' && p.code === 'KAL008'), 'KAL008 in web.conf', 30_000);
+    const problem = rows.find((p) => p.file === 'web.conf' && p.code === 'KAL008');
+    assert.equal(problem?.line, 6);
+    assert.equal(problem?.severity, 'error');
+    assert.match(problem?.message ?? '', /priority must be an integer 1–255/);
+  });
 });
