@@ -157,3 +157,21 @@ test('value specs follow the 2.2.7 handlers: protocol in any case, whole seconds
   assert.deepEqual(diagnostics('vrrp_instance V {\n    state MASTER extra\n}\n').map((d) => d.code), ['KAL007']);
   assert.deepEqual(diagnostics('vrrp_script s {\n    weight -20 reverse\n}\n'), []);
 });
+
+test('KAL014: every kind of reference, order where keepalived needs it, and not when includes were not followed', () => {
+  const codes = (text: string) => diagnostics(text).map((d) => `${d.code} ${d.range.start.line}`);
+  const vi = (body: string) => `vrrp_instance VI_1 {\n    interface eth0\n${body}}\n`;
+  assert.deepEqual(codes(vi('    track_script {\n        nope weight 10\n    }\n')), ['KAL014 3']);
+  assert.deepEqual(codes(`track_file f {\n    file /run/f\n}\n${vi('    track_file {\n        f\n    }\n')}`), []);
+  assert.deepEqual(codes(`${vi('    track_file {\n        f\n    }\n')}track_file f {\n    file /run/f\n}\n`), ['KAL014 3']);
+  assert.deepEqual(codes('vrrp_sync_group G {\n    group {\n        VI_1\n        VI_9\n    }\n}\n' + vi('')), ['KAL014 3']);
+  assert.deepEqual(codes('virtual_server group WEB {\n    lvs_sched rr\n}\nvirtual_server_group WEB {\n    10.0.0.1 80\n}\n'), []);
+  assert.deepEqual(codes('virtual_server group WEB {\n    lvs_sched rr\n}\n'), ['KAL014 0']);
+  const fileCheck = 'virtual_server 10.0.0.1 80 {\n    real_server 10.0.0.2 80 {\n        FILE_CHECK {\n            track_file maint\n        }\n    }\n}\n';
+  assert.deepEqual(codes(fileCheck), ['KAL014 3']);
+  assert.deepEqual(codes(`track_file maint {\n    file /run/maint\n}\n${fileCheck}`), []);
+  const [late] = diagnostics(`${fileCheck}track_file maint {\n    file /run/maint\n}\n`);
+  assert.match(late.message, /defined after this block \(line 8\)/);
+  // The script may come from an include that was not read: say nothing.
+  assert.deepEqual(validateKeepalivedConf(`include scripts.conf\n${vi('    track_script {\n        chk\n    }\n')}`).diagnostics, []);
+});

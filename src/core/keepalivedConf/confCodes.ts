@@ -19,6 +19,7 @@ export const KEEPALIVED_CODES = {
   KAL011: { severity: 'error', title: 'duplicate virtual server, real server or named block' },
   KAL012: { severity: 'warning', title: 'include matches no file' },
   KAL013: { severity: 'error', title: 'invalid address' },
+  KAL014: { severity: 'error', title: 'reference to a name not defined (above)' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type KeepalivedCode = keyof typeof KEEPALIVED_CODES;

@@ -2,7 +2,8 @@
  * Diagnostics for a keepalived.conf text (codes in ./confCodes.ts, documented in docs/keepalived-conf.md):
  * braces and quotes, keywords unknown in their block (with the closest one), keywords newer than the
  * target release, old spellings with a quick fix, blocks and values, schedulers and forwarding methods,
- * duplicate virtual servers, real servers and named blocks, includes that match nothing.
+ * duplicate virtual servers, real servers and named blocks, includes that match nothing, references to
+ * scripts, track files, groups… not defined (above) (./confReferences.ts).
  *
  * Only statements of the text itself are reported; included files give context (their blocks, their
  * virtual servers for duplicates) and are validated when opened themselves. Words holding a `$NAME`
@@ -17,6 +18,7 @@ import { SCHEDULERS } from '../ipvs/types';
 import { KEEPALIVED_CODES } from './confCodes';
 import type { KeepalivedCode } from './confCodes';
 import { parseConf } from './confParser';
+import { referenceDiagnostics } from './confReferences';
 import type { ConfNode, ConfProblem, ParseOptions, ParsedConf } from './confParser';
 import type { ConfToken } from './confLexer';
 import { blockKeywords, blocksWithKeyword, compareVersions, sinceText, TARGET_VERSION } from './keywords';
@@ -337,6 +339,7 @@ export function validateKeepalivedParsed(parsed: ParsedConf): Diagnostic[] {
     }
   }
   v.walk(parsed.nodes, 'root');
+  v.out.push(...referenceDiagnostics(parsed));
   return v.out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
