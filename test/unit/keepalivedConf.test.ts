@@ -161,7 +161,9 @@ test('hover: keyword meaning, block and version; deprecated; schedulers', () => 
 
 test('outline: every block with its values, nested', () => {
   const symbols = keepalivedSymbols(SAMPLE);
-  assert.deepEqual(symbols.map((s) => [s.name, s.kind]), [['global_defs', 'namespace'], ['vrrp_instance VI_1', 'object'], ['virtual_server 10.0.0.1 80', 'module']]);
+  assert.deepEqual(symbols.map((s) => [s.name, s.kind, s.detail]), [['global_defs', 'namespace', ''], ['vrrp_instance VI_1', 'object', 'MASTER'], ['virtual_server 10.0.0.1 80', 'module', 'wrr']]);
+  const vi = keepalivedSymbols('vrrp_instance V {\n  state BACKUP\n  interface eth0\n  virtual_router_id 51\n  priority 100\n}\n')[0];
+  assert.equal(vi.detail, 'BACKUP · priority 100 · vrid 51 · eth0');
   assert.equal(symbols[2].children[0].name, 'real_server 10.0.0.2 80');
   assert.deepEqual(symbols[2].children[0].children.map((s) => [s.name, s.kind]), [['TCP_CHECK', 'event']]);
   assert.deepEqual(symbols[2].range, r(9, 0, 18, 1));
@@ -193,6 +195,8 @@ test('completion: keywords of the block at the cursor, values after their keywor
   assert.deepEqual(sched[0].range, r(1, 14, 1, 15));
   assert.deepEqual(keepalivedCompletions('vrrp_instance V {\n    state \n}\n', { line: 1, character: 10 }).map((c) => c.label), ['MASTER', 'BACKUP']);
   assert.deepEqual(keepalivedCompletions('vrrp_instance V {\n    virtual_ipaddress {\n        \n    }\n}\n', { line: 2, character: 8 }), []);
+  const scripts = 'vrrp_script chk_a {\n}\nvrrp_script chk_b {\n}\nvrrp_instance V {\n    track_script {\n        \n    }\n}\n';
+  assert.deepEqual(keepalivedCompletions(scripts, { line: 6, character: 8 }).map((c) => [c.label, c.kind, c.detail]), [['chk_a', 'reference', 'vrrp_script chk_a'], ['chk_b', 'reference', 'vrrp_script chk_b']]);
   assert.deepEqual(keepalivedCompletions('# lvs_sched ', { line: 0, character: 12 }), []);
 });
 

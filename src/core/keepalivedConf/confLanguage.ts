@@ -59,19 +59,32 @@ function locate(nodes: readonly ConfNode[], block: string, p: Position): Located
   return undefined;
 }
 
-/** The block id that holds position `p` ('values' inside a value block, undefined inside an unknown block). */
+/** The block id that holds position `p`; `values:BLOCK.KEYWORD` inside a value block; undefined inside an unknown block. */
 function blockAt(nodes: readonly ConfNode[], block: string, p: Position): string | undefined {
   for (const node of nodes) {
     if (!node.block || !before(node.block.open.start, p)) continue;
     if (node.block.close && !before(p, node.block.close.end)) continue;
     const kw = blockKeywords(block).get(node.keyword.text);
     if (!kw) return undefined;
-    if (kw.child.kind === 'values') return 'values';
+    if (kw.child.kind === 'values') return `values:${block}.${kw.name}`;
     if (kw.child.kind === 'keywords') return blockAt(node.block.children, kw.child.block, p);
     return undefined;
   }
   return block;
 }
+
+/** Value blocks whose lines name blocks defined at the top level: the keywords that define them. */
+const NAMED_VALUES: Readonly<Record<string, readonly string[]>> = {
+  'vrrp_instance.track_script': ['vrrp_script'],
+  'vrrp_sync_group.track_script': ['vrrp_script'],
+  'vrrp_instance.track_file': ['track_file', 'vrrp_track_file'],
+  'vrrp_sync_group.track_file': ['track_file', 'vrrp_track_file'],
+  'vrrp_instance.track_process': ['vrrp_track_process'],
+  'vrrp_sync_group.track_process': ['vrrp_track_process'],
+  'vrrp_instance.track_bfd': ['bfd_instance'],
+  'vrrp_sync_group.track_bfd': ['bfd_instance'],
+  'vrrp_sync_group.group': ['vrrp_instance'],
+};
 
 function blockTitle(block: string): string {
   return block === 'root' ? 'top level' : block;
@@ -116,6 +129,27 @@ const SYMBOL_KINDS: Readonly<Record<string, SymbolKind>> = {
   real_server: 'object',
 };
 
+/** What the outline shows beside a block: the settings one looks for first (each with its old spelling). */
+const DETAIL_KEYWORDS: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  vrrp_instance: [['state'], ['priority'], ['virtual_router_id'], ['interface']],
+  virtual_server: [['lvs_sched', 'lb_algo'], ['lvs_method', 'lb_kind'], ['protocol']],
+  real_server: [['weight']],
+};
+const LABELLED: Readonly<Record<string, string>> = { priority: 'priority', virtual_router_id: 'vrid', weight: 'weight' };
+
+function symbolDetail(node: ConfNode): string {
+  const wanted = DETAIL_KEYWORDS[node.keyword.text];
+  if (!wanted || !node.block) return '';
+  const parts: string[] = [];
+  for (const spellings of wanted) {
+    const child = node.block.children.find((c) => spellings.includes(c.keyword.text) && c.args[0]);
+    if (!child) continue;
+    const label = LABELLED[child.keyword.text];
+    parts.push(label ? `${label} ${child.args[0].text}` : child.args[0].text);
+  }
+  return parts.join(' · ');
+}
+
 function symbols(nodes: readonly ConfNode[]): ConfSymbol[] {
   const out: ConfSymbol[] = [];
   for (const node of nodes) {
@@ -124,7 +158,7 @@ function symbols(nodes: readonly ConfNode[]): ConfSymbol[] {
     const children = symbols(node.block.children);
     out.push({
       name: args ? `${node.keyword.text} ${args}` : node.keyword.text,
-      detail: '',
+      detail: symbolDetail(node),
       kind: SYMBOL_KINDS[node.keyword.text] ?? (/_CHECK$|_GET$/.test(node.keyword.text) ? 'event' : 'object'),
       range: node.range,
       selectionRange: node.keyword.range,
@@ -179,10 +213,16 @@ export function keepalivedCompletions(text: string, position: Position): Complet
   if (/[#!]/.test(typed.replace(/"[^"]*"/g, ''))) return [];
   const parsed = parseConf(text);
   const block = blockAt(parsed.nodes, 'root', position);
-  if (!block || block === 'values') return [];
+  if (!block) return [];
   const word = /([A-Za-z0-9_-]*)$/.exec(typed)?.[1] ?? '';
   const range = { start: { line: position.line, character: position.character - word.length }, end: position };
   const head = typed.slice(0, typed.length - word.length).replace(/^.*[{}]/, '').trim().replace(/^@\^?\S+\s*/, '');
+  if (block.startsWith('values:')) {
+    const definers = NAMED_VALUES[block.slice('values:'.length)];
+    if (!definers || head !== '') return [];
+    const names = parsed.nodes.filter((n) => definers.includes(n.keyword.text) && n.args[0]).map((n) => ({ name: n.args[0].text, by: n.keyword.text }));
+    return names.map((d): CompletionEntry => ({ label: d.name, kind: 'reference', detail: `${d.by} ${d.name}`, range }));
+  }
   if (head === '') {
     return [...blockKeywords(block).values()]
       .filter((k) => !k.deprecated)
