@@ -56,6 +56,21 @@ test('globs: * ? [] within a segment, sorted, no hidden files, no folders, relat
   assert.deepEqual(resolve('conf.d/missing.conf', undefined), []);
 });
 
+test('a pattern over a huge tree lists a bounded number of folders', () => {
+  let listed = 0;
+  const wide: IncludeFileSystem = {
+    readDir: () => {
+      listed++;
+      return Array.from({ length: 100 }, (_v, i) => `d${i}`);
+    },
+    isDirectory: () => true,
+    readFile: () => undefined,
+  };
+  assert.deepEqual(createIncludeResolver(wide, '/k/keepalived.conf')('/*/*/*/*.conf', undefined), []);
+  // Each level keeps at most 1000 paths, so about a thousand folders are listed, not 100^3.
+  assert.ok(listed <= 1100, `${listed} folders listed`);
+});
+
 test('the parser reads what the resolver finds, in place', () => {
   const fs = memoryFs({ '/k/rs/1.conf': 'real_server 10.0.0.2 80 {\n}\n', '/k/rs/2.conf': 'real_server 10.0.0.3 80 {\n}\n' });
   const parsed = parseConf('virtual_server 10.0.0.1 80 {\n  include rs/*.conf\n}\n', { resolveInclude: createIncludeResolver(fs, '/k/keepalived.conf') });

@@ -16,7 +16,7 @@ export interface IncludeFileSystem {
   readFile(path: string): string | undefined;
 }
 
-/** More matches than this for one include are cut (keepalived has no limit; this keeps the editor responsive). */
+/** More paths than this per pattern level or per include are cut (keepalived has no limit; this keeps the editor responsive). */
 const MAX_MATCHES = 1000;
 
 /** `a{b,c}d{e,f}` → abde, abdf, acde, acdf (innermost-first, bounded). */
@@ -78,12 +78,14 @@ function globOne(fs: IncludeFileSystem, pattern: string, cwd: string): string[] 
   let paths = ['/'];
   for (const segment of segments) {
     const next: string[] = [];
+    const re = hasWildcard(segment) ? segmentRegExp(segment) : undefined;
+    // At most MAX_MATCHES paths per level: `include /*/*/*` must not list the whole disk.
     for (const dir of paths) {
-      if (!hasWildcard(segment)) {
+      if (next.length >= MAX_MATCHES) break;
+      if (!re) {
         next.push(posix.join(dir, segment));
         continue;
       }
-      const re = segmentRegExp(segment);
       for (const name of fs.readDir(dir) ?? []) {
         if (name.startsWith('.') && !segment.startsWith('.')) continue;
         if (re.test(name)) next.push(posix.join(dir, name));
