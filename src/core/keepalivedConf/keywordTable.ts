@@ -5,7 +5,10 @@
  * `install_sublevel` in keepalived/core/global_parser.c, vrrp/vrrp_parser.c, check/check_parser.c,
  * check/check_*.c, bfd/bfd_parser.c, trackers/track_file.c) at every release tag from v2.0.0 to v2.4.3,
  * plus v1.3.0 and v1.4.0: a version of `1.3.0` means "1.3.0 or older". Every keyword is listed whatever the
- * build options (keepalived registers some only when built with SNMP, BFD, regex… support).
+ * build options (keepalived registers some only when built with SNMP, BFD, regex… support). The rows were
+ * produced by a one-off script that replayed those calls on each tag of a clone of acassen/keepalived
+ * (the script is not kept here); a check that every `install_keyword*("…")` name of v2.2.7 is in the
+ * table found none missing.
  *
  * Row: [keyword, first version, child] where child is the id of the keyword block it opens, or `values`
  * for a block whose lines are values (addresses, interface or script names), read by keepalived's
