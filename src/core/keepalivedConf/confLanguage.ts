@@ -6,7 +6,7 @@
  */
 
 import type { Position, Range } from '../diagnostics';
-import { SCHEDULER_DOCS } from '../ipvs/schedulers';
+import { isScheduler, SCHEDULER_DOCS } from '../ipvs/schedulers';
 import { SCHEDULERS } from '../ipvs/types';
 import type { CompletionEntry, HoverResult } from '../language/languageTypes';
 import { parseConf } from './confParser';
@@ -112,8 +112,8 @@ export function keepalivedHover(text: string, position: Position): HoverResult |
     return keyword ? { contents: keywordMarkdown(keyword), range: node.keyword.range } : undefined;
   }
   const arg = node.args.find((a) => within(position, a.range));
-  if (arg && keyword?.value?.kind === 'scheduler' && Object.hasOwn(SCHEDULER_DOCS, arg.text)) {
-    const d = SCHEDULER_DOCS[arg.text as keyof typeof SCHEDULER_DOCS];
+  if (arg && keyword?.value?.kind === 'scheduler' && isScheduler(arg.text)) {
+    const d = SCHEDULER_DOCS[arg.text];
     return { contents: `**${arg.text}** — ${d.name} scheduler\n\n${d.doc}`, range: arg.range };
   }
   return undefined;
