@@ -3,9 +3,11 @@
  *   cluster file: lvs.yaml, *.lvs.yaml, *.lvs.yml
  *   ipvsadm rules: ipvsadm.rules, ipvsadm.rules.*, *.ipvsadm, ipvsadm-save*, a file named `ipvsadm`
  *                  (as /etc/sysconfig/ipvsadm), *.rules inside an `ipvsadm` folder
+ *   keepalived.conf: keepalived.conf, *.keepalived.conf, any *.conf under a folder named `keepalived`
+ *                    (as /etc/keepalived/conf.d/web.conf)
  */
 
-export type FileKind = 'cluster' | 'rules';
+export type FileKind = 'cluster' | 'rules' | 'keepalived';
 
 export function classifyFile(path: string): FileKind | undefined {
   const normalized = path.replace(/\\/g, '/');
@@ -22,5 +24,7 @@ export function classifyFile(path: string): FileKind | undefined {
   ) {
     return 'rules';
   }
+  if (base === 'keepalived.conf' || base.endsWith('.keepalived.conf')) return 'keepalived';
+  if (base.endsWith('.conf') && /(^|\/)keepalived\//.test(normalized)) return 'keepalived';
   return undefined;
 }

@@ -19,7 +19,8 @@ import { DIAGNOSTIC_SOURCE, sameRange, toDiagnostic } from './convert';
 import type { FileMatcher } from './fileMatcher';
 import { debounceMs } from './settings';
 
-export type Validator = (kind: FileKind, text: string) => Diagnostic[];
+/** `file`: the document's path on disk when it has one (keepalived.conf follows its includes from there). */
+export type Validator = (kind: FileKind, text: string, file?: string) => Diagnostic[];
 
 interface DocState {
   generation: number;
@@ -85,7 +86,7 @@ export class DiagnosticsAdapter implements vscode.Disposable {
     const started = Date.now();
     let diagnostics: Diagnostic[];
     try {
-      diagnostics = this.validate(kind, doc.getText());
+      diagnostics = this.validate(kind, doc.getText(), doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined);
     } catch (err) {
       diagnostics = [internalError(err)];
     }

@@ -5,9 +5,9 @@
  */
 
 import * as vscode from 'vscode';
+import { keepalivedCompletions, keepalivedFoldingRanges, keepalivedHover, keepalivedSymbols } from '../core/keepalivedConf/confLanguage';
 import { clusterCompletions, clusterHover } from '../core/language/clusterLanguage';
 import { rulesLanguageCompletions, rulesLanguageHover } from '../core/language/rulesLanguageService';
-import { validateText } from '../core/validateText';
 import type { ActionContext } from './actions/actionTarget';
 import { applyAction } from './actions/applyAction';
 import { doctorAction } from './actions/doctorAction';
@@ -24,6 +24,7 @@ import { ClusterWorkspace } from './clusterWorkspace';
 import { CommandRegistry, createCommands } from './commands';
 import { DiagnosticsAdapter } from './diagnosticsAdapter';
 import { FileMatcher } from './fileMatcher';
+import { validateDocumentText } from './keepalivedIncludes';
 import { LanguageProviders } from './languageProviders';
 import type { LanguageServices } from './languageProviders';
 import { LiveStates } from './liveStates';
@@ -38,6 +39,7 @@ import { STATS_VIEW_TYPE } from '../shared/statsProtocol';
 const LANGUAGE_SERVICES: LanguageServices = {
   cluster: { completions: clusterCompletions, hover: clusterHover, triggerCharacters: [' ', ',', '['] },
   rules: { completions: rulesLanguageCompletions, hover: rulesLanguageHover, triggerCharacters: [' ', ',', '-'] },
+  keepalived: { completions: keepalivedCompletions, hover: keepalivedHover, triggerCharacters: [' '], symbols: keepalivedSymbols, foldingRanges: keepalivedFoldingRanges },
 };
 
 /** For the tests: how long activate() took. */
@@ -47,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): ActivationInfo {
   const started = performance.now();
   const log = new LvsLog();
   const matcher = new FileMatcher();
-  const diagnostics = new DiagnosticsAdapter(matcher, validateText);
+  const diagnostics = new DiagnosticsAdapter(matcher, validateDocumentText);
   const workspace = new ClusterWorkspace(matcher);
 
   // SSH (ssh2) is loaded on first use.
@@ -82,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): ActivationInfo {
   };
   const commands = new CommandRegistry(
     createCommands({
-      validateAll: () => validateAll(matcher, diagnostics, validateText),
+      validateAll: () => validateAll(matcher, diagnostics, validateDocumentText),
       showStats: async (arg) => (await stats()).show(arg),
       refresh: (arg) => refreshAction(actions, arg),
       plan: (arg) => planAction(actions, arg),

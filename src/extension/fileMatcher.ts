@@ -18,6 +18,7 @@ import { clusterGlobs } from './settings';
 
 export const CLUSTER_LANGUAGE = 'lvs-cluster';
 export const RULES_LANGUAGE = 'ipvsadm-rules';
+export const KEEPALIVED_LANGUAGE = 'keepalived';
 
 /** Schemes whose documents are views of other content (diffs, output): never validated. */
 const IGNORED_SCHEMES = new Set(['git', 'gitfs', 'output', 'vscode-scm', 'debug', 'vscode-chat-code-block', 'lvs-plan']);
@@ -68,12 +69,13 @@ export class FileMatcher implements vscode.Disposable {
 
   /** The documents of one kind, as a selector for language providers. */
   selectorFor(kind: FileKind): vscode.DocumentFilter[] {
+    if (kind === 'keepalived') return [{ language: KEEPALIVED_LANGUAGE }];
     return kind === 'cluster' ? [{ language: CLUSTER_LANGUAGE }, ...this.yamlFilters] : [{ language: RULES_LANGUAGE }];
   }
 
   /** Every document of ours. */
   selector(): vscode.DocumentFilter[] {
-    return [...this.selectorFor('cluster'), ...this.selectorFor('rules')];
+    return [...this.selectorFor('cluster'), ...this.selectorFor('rules'), ...this.selectorFor('keepalived')];
   }
 
   /** The setting's globs as patterns for `workspace.findFiles`. */
@@ -85,6 +87,7 @@ export class FileMatcher implements vscode.Disposable {
     if (IGNORED_SCHEMES.has(document.uri.scheme)) return undefined;
     if (document.languageId === CLUSTER_LANGUAGE) return 'cluster';
     if (document.languageId === RULES_LANGUAGE) return 'rules';
+    if (document.languageId === KEEPALIVED_LANGUAGE) return 'keepalived';
     if (document.languageId === 'yaml' && this.yamlFilters.length > 0 && vscode.languages.match(this.yamlFilters, document) > 0) {
       return 'cluster';
     }

@@ -40,11 +40,11 @@ interface PackageJson {
 }
 
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as PackageJson;
-const KIND: Readonly<Record<string, FileKind>> = { 'lvs-cluster': 'cluster', 'ipvsadm-rules': 'rules' };
+const KIND: Readonly<Record<string, FileKind>> = { 'lvs-cluster': 'cluster', 'ipvsadm-rules': 'rules', keepalived: 'keepalived' };
 
-test('both languages are contributed with configuration, grammar, snippets and icon files that exist', () => {
+test('the languages are contributed with configuration, grammar, snippets and icon files that exist', () => {
   const ids = pkg.contributes.languages.map((l) => l.id);
-  assert.deepEqual(ids.sort(), ['ipvsadm-rules', 'lvs-cluster']);
+  assert.deepEqual(ids.sort(), ['ipvsadm-rules', 'keepalived', 'lvs-cluster']);
   for (const lang of pkg.contributes.languages) {
     assert.ok(lang.configuration && existsSync(join(repo, lang.configuration)), `${lang.id} configuration`);
     JSON.parse(readFileSync(join(repo, lang.configuration), 'utf8'));
