@@ -14,7 +14,11 @@ import type { DebugLog, HostKeyQuestion, ResolvedHost, SshPrompts } from './type
 
 export type UnknownKeyAction = 'refuse' | 'ask' | 'accept';
 
-/** What StrictHostKeyChecking does with a key no file knows (OpenSSH semantics; `no` also stores, as ssh does). */
+/**
+ * What StrictHostKeyChecking does with a key no file knows (OpenSSH semantics), except that a key accepted
+ * under `no` is never stored: the trust store is shared by every workspace and lvsctl, and a key nobody
+ * checked must not become "known" for the next cluster file that names the same address.
+ */
 export function unknownKeyAction(strict: StrictHostKeyChecking): UnknownKeyAction {
   switch (strict) {
     case 'yes': return 'refuse';
@@ -90,6 +94,10 @@ export async function verifyHostKey(ctx: VerifyContext, keyBlob: Buffer): Promis
       throw new HostKeyError(host.alias, host.port, 'declined', fingerprint,
         `${label}: host key ${keyType} ${fingerprint} is not known and was ${confirm ? 'not accepted' : 'not confirmed (no prompt available)'}.`);
     }
+  }
+  if (host.strictHostKeyChecking === 'no') {
+    ctx.log?.(`host key ${label}: ${keyType} ${fingerprint} accepted unchecked (StrictHostKeyChecking no), for this connection only; not stored`);
+    return;
   }
   await rememberHostKey(ctx.trustStorePath, name, keyType, keyBlob);
   ctx.log?.(`host key ${label}: ${keyType} ${fingerprint} accepted (${action === 'ask' ? 'confirmed' : host.strictHostKeyChecking}), stored in ${ctx.trustStorePath}`);

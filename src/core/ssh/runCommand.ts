@@ -6,7 +6,7 @@ import { execOnClient } from './execChannel';
 import type { ExecOptions, ExecResult } from './execChannel';
 import { groupedCommandLine, killGroupArgv } from './processGroup';
 import { SshCommandError, SudoPasswordRequiredError } from './errors';
-import { DEFAULT_COMMAND_TIMEOUT_MS, commandLine } from './remoteCommand';
+import { DEFAULT_COMMAND_TIMEOUT_MS, commandLine, sudoPasswordStdin } from './remoteCommand';
 import type { CommandOutput, RemoteCommand, SudoMode } from './remoteCommand';
 import type { SshConnection } from './connect';
 import type { DebugLog, SshPrompts } from './types';
@@ -34,9 +34,9 @@ export async function runCommand<T>(conn: SshConnection, command: RemoteCommand<
     const password = await ask({ host: host.alias, user: host.user });
     if (password === undefined) throw sudoError(host.alias, command.argv, first, `sudo on ${host.alias} needs a password for ${host.user} and none was given.`);
     if (/[\r\n\0]/.test(password)) throw sudoError(host.alias, command.argv, first, 'the sudo password cannot contain a newline or NUL');
-    const stdin = Buffer.concat([Buffer.from(`${password}\n`), toBuffer(command.stdin) ?? Buffer.alloc(0)]);
-    ctx.log?.(`${host.alias}: sudo -n needs a password; retrying with sudo -S (password on stdin)`);
-    const second = await execute(conn, command, 'password-on-stdin', stdin, ctx, Buffer.from(`${password}\n`));
+    const stdin = sudoPasswordStdin(password, toBuffer(command.stdin));
+    ctx.log?.(`${host.alias}: sudo -n needs a password; retrying with sudo -S (password on stdin, then a marker line, then the command's input)`);
+    const second = await execute(conn, command, 'password-on-stdin', stdin, ctx, sudoPasswordStdin(password));
     if (second.exitCode !== 0 && SUDO_WRONG_PASSWORD.test(second.stderr)) {
       throw sudoError(host.alias, command.argv, second, `sudo on ${host.alias} did not accept the password for ${host.user}.`);
     }
