@@ -4,6 +4,7 @@
  * unknown key; a changed or revoked key is refused whatever the setting.
  */
 import type { StrictHostKeyChecking } from '../clusterFile/types';
+import { destinationOf } from './destination';
 import { HostKeyError } from './errors';
 import { knownHostsName } from './hostPattern';
 import { fingerprintOf, keyTypeOfBlob } from './keyFingerprint';
@@ -41,6 +42,8 @@ export interface VerifyContext {
   trustStorePath: string;
   prompts: SshPrompts;
   log?: DebugLog;
+  /** The cluster file's name, for the question. */
+  source?: string;
 }
 
 function where(e: KnownHostEntry): string {
@@ -81,7 +84,7 @@ export async function verifyHostKey(ctx: VerifyContext, keyBlob: Buffer): Promis
     ctx.log?.(`host key ${label}: @cert-authority entries match (${check.certAuthorityEntries.map(where).join(', ')}) but host certificates are not supported; treating the key as unknown`);
   }
   const action = unknownKeyAction(host.strictHostKeyChecking);
-  const question: HostKeyQuestion = { host: host.alias, port: host.port, keyType, fingerprint };
+  const question: HostKeyQuestion = { host: host.alias, port: host.port, keyType, fingerprint, destination: destinationOf(host, ctx.source) };
   if (host.name !== undefined) question.name = host.name;
   if (action === 'refuse') {
     throw new HostKeyError(host.alias, host.port, 'unknown', fingerprint,

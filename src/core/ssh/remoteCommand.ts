@@ -21,6 +21,11 @@ export interface RemoteCommand<T> {
   signal?: AbortSignal;
   /** Exit codes that are not failures (default: only 0). */
   okExitCodes?: readonly number[];
+  /**
+   * Cap on captured stdout and on captured stderr, each (default 64 MiB): past it the command is stopped and
+   * fails with an error naming host and command. Raise it for listings of huge tables.
+   */
+  maxOutputBytes?: number;
   /** Default true: runs through `sudo` on hosts whose settings say `sudo: true`. */
   privileged?: boolean;
   parse(output: CommandOutput): T;
