@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { parseDocument } from 'yaml';
 import { aliasBudget, indexAliases } from '../../src/core/clusterFile/aliasIndex';
 import { validateClusterFile } from '../../src/core/clusterFile/validate';
@@ -85,6 +86,24 @@ describe('hostile cluster files', () => {
         assert.ok(r.diagnostics.some((d) => d.severity === 'error'), text.slice(0, 60));
       }
     }
+  });
+
+  it('fuzz: mutated valid files and YAML fragments never throw, and work stays within the alias budget', () => {
+    // Fixed seed, bounded count: splices of a valid file with YAML's sharp edges (anchors, aliases, tags,
+    // flow and block nesting, directives, odd scalars).
+    const pieces = ['&a ', '*a', '*b', '&b [', ']', '{', '}', '- ', ': ', '!!str ', '!!map ', '%YAML 1.2\n---\n', '<<: *a\n', '? ', '|\n  ', '"\\x', "'", '\t', '\n  ', '\n', '#', '0x1F', '.inf', '~', '\u0000', '\ufeff'];
+    const edit = fc.record({ at: fc.nat(), cut: fc.nat({ max: 20 }), insert: fc.array(fc.constantFrom(...pieces), { maxLength: 6 }) });
+    fc.assert(fc.property(fc.array(edit, { minLength: 1, maxLength: 8 }), (edits) => {
+      let text = CLASSIC_DR_EXAMPLE;
+      for (const e of edits) {
+        const at = e.at % (text.length + 1);
+        text = text.slice(0, at) + e.insert.join('') + text.slice(at + e.cut);
+      }
+      const r = validateClusterFile(text);
+      assert.ok(Array.isArray(r.diagnostics));
+      const nodes = indexAliases(parseDocument(text)).nodes;
+      assert.ok(r.nodesVisited <= 4 * aliasBudget(nodes), `${r.nodesVisited} for ${nodes} nodes`);
+    }), { numRuns: 400, seed: 18 });
   });
 
   it('aliases used as intended still read: a shared real-server list, a secret under an alias reported once', () => {
