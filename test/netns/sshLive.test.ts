@@ -537,6 +537,22 @@ describe('hardening: secrets bound to the machine, bounded output, unchecked key
     assert.equal(readFileSync(got, 'utf8'), 'payload\n');
   });
 
+  test('timeout under sudo -S: the kill goes through the same guard and ends the root process group', async () => {
+    const o = opts('sudo-kill', { sudoPassword: async () => USER_PW });
+    const conn = await connect(await resolve('a', { user: pwUser, sudo: true }), o);
+    try {
+      await assert.rejects(runCommand(conn, rawCommand(['sh', '-c', "trap '' TERM; sleep 40511 & sleep 40512"], { timeoutMs: 2500 }), o), (e: unknown) => {
+        assert.ok(e instanceof SshCommandError, String(e));
+        assert.match(e.message, /: timed out after 2500 ms; its remote process group \d+ was killed$/);
+        return true;
+      });
+    } finally { conn.close(); }
+    const left = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+      try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep\u00004051'); } catch { return false; }
+    });
+    assert.deepEqual(left, [], 'root processes left behind');
+  });
+
   test('a host-prep batch writes files through sudo -S: contents on stdin after the password, exact, as root', async () => {
     const target = join(dir, 'prep-out', 'lvs.conf');
     const content = `net.ipv4.vs.conntrack = 1\n${'#'.repeat(200_000)}\nend without newline`;
