@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import type { ClusterFile } from '../core/clusterFile/types';
 import { clusterSshPool, defaultTrustStorePath } from '../core/operations/clusterPool';
 import type { SshPool } from '../core/ssh/connectionPool';
+import { describeDestination } from '../core/ssh/destination';
 import type { RemoteCommand } from '../core/ssh/remoteCommand';
 import type { DebugLog, SshPrompts } from '../core/ssh/types';
 
@@ -47,10 +48,10 @@ export function terminalPrompts(): SshPrompts {
   if (!process.stdin.isTTY || !process.stderr.isTTY) return {};
   return {
     confirmHostKey: async (q) => /^y(es)?$/i.test(await ask(
-      `The authenticity of host '${q.host}:${q.port}' can't be established.\n${q.keyType} key fingerprint is ${q.fingerprint}.\nTrust it (stored in our trust store only)? [yes/no] `, false)),
-    passphrase: async (q) => ask(`Passphrase for ${q.keyPath} (${q.host}): `, true),
-    password: async (q) => ask(`${q.user}@${q.host} ${q.prompt.trim() || 'Password:'} `, true),
-    sudoPassword: async (q) => ask(`[sudo] password for ${q.user} on ${q.host}: `, true),
+      `The authenticity of host ${describeDestination(q.destination)} can't be established.\n${q.keyType} key fingerprint is ${q.fingerprint}.\nTrust it (stored in our trust store only)? [yes/no] `, false)),
+    passphrase: async (q) => ask(`Passphrase for ${q.keyPath} (${describeDestination(q.destination)}): `, true),
+    password: async (q) => ask(`${describeDestination(q.destination)} ${q.prompt.trim() || 'Password:'} `, true),
+    sudoPassword: async (q) => ask(`[sudo] password for ${q.user} on ${describeDestination(q.destination)}: `, true),
   };
 }
 

@@ -21,8 +21,9 @@ const sshArb: fc.Arbitrary<SshSettings> = fc.record({
   port: fc.integer({ min: 1, max: 65535 }),
   user: fc.constantFrom('root', 'ops', 'deploy_1'),
   identityFile: fc.constantFrom('~/.ssh/id_ed25519', '/etc/lvs/keys/k1', 'keys/id_rsa'),
-  knownHostsFile: fc.constantFrom('~/.ssh/known_hosts', '/etc/ssh/ssh_known_hosts'),
-  strictHostKeyChecking: fc.constantFrom('yes', 'accept-new', 'ask', 'no' as const),
+  // Files with no diagnostic at all: no `no` / `accept-new` (LVS041), no known_hosts outside ~ (LVS042).
+  knownHostsFile: fc.constantFrom('~/.ssh/known_hosts', 'known_hosts_lab'),
+  strictHostKeyChecking: fc.constantFrom('yes', 'ask' as const),
   proxyJump: fc.constantFrom('lb', 'ops@jump.example.org:2222', 'a.example.org,b.example.org'),
   sudo: fc.boolean(),
 }, { requiredKeys: [] });
@@ -103,7 +104,8 @@ function buildService(raw: RawService, index: number): Unranged<ServiceSpec> {
   if (raw.persistence) {
     spec.persistence = { timeout: raw.persistence.timeout };
     const n = raw.persistence.netmask;
-    if (n !== undefined) spec.persistence.netmask = v4 ? ipv4PrefixNetmask(n) : String(n * 4);
+    // IPv6: a prefix length 1..128 (ipvsadm refuses 0).
+    if (n !== undefined) spec.persistence.netmask = v4 ? ipv4PrefixNetmask(n) : String(Math.max(1, n * 4));
     if (!raw.fwmark && raw.protocol === 'udp' && raw.pe) spec.pe = 'sip';
   }
   const usedHosts = new Set<number>();

@@ -63,7 +63,7 @@ export function generateClusterFileText(options: GeneratedFileOptions): string {
   const out: string[] = [];
   out.push('version: 1', 'hosts:', '  - name: director1', '    address: 10.0.0.1/8', '    interface: eth0',
     '    ssh:', '      host: 10.0.0.1', '      port: 22', '      user: root', '      identityFile: ~/.ssh/id_ed25519',
-    '      strictHostKeyChecking: accept-new');
+    '      strictHostKeyChecking: ask');
   const hosts = Math.min(HOST_POOL, options.realServersPerService * options.services);
   for (let h = 0; h < hosts; h++) {
     out.push(`  - name: rs${h}`, `    address: ${hostAddress(h)}`, '    interface: eth0', '    ssh:', '      user: root',

@@ -12,17 +12,21 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, rmdirSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { SshSettings } from '../../src/core/clusterFile/types';
+import type { ClusterFile, SshSettings } from '../../src/core/clusterFile/types';
+import { validateClusterFile } from '../../src/core/clusterFile/validate';
+import { batchCommand, writeFileAction } from '../../src/core/hostprep/remoteAction';
+import { clusterSshPool } from '../../src/core/operations/clusterPool';
 import { connect } from '../../src/core/ssh/connect';
 import type { ConnectOptions } from '../../src/core/ssh/connect';
 import { SshPool } from '../../src/core/ssh/connectionPool';
 import { HostKeyError, SshCommandError, SudoPasswordRequiredError } from '../../src/core/ssh/errors';
 import { fingerprintOf } from '../../src/core/ssh/keyFingerprint';
+import { RememberedSecrets } from '../../src/core/ssh/rememberedSecrets';
 import { rawCommand } from '../../src/core/ssh/remoteCommand';
 import { resolveHost } from '../../src/core/ssh/resolveHost';
 import { runCommand } from '../../src/core/ssh/runCommand';
@@ -223,7 +227,7 @@ describe('host keys, verified before authentication', { skip }, () => {
     const asked: HostKeyQuestion[] = [];
     const o = opts('ask', { confirmHostKey: async (q) => { asked.push(q); return true; } });
     assert.equal(await runOnce('a', ['echo', 'hi'], o, { strictHostKeyChecking: 'ask' }), 'hi\n');
-    assert.deepEqual(asked, [{ host: 'a', port: a.port, keyType: 'ssh-ed25519', fingerprint: fingerprintOf(blobOf(a.hostPub())) }]);
+    assert.deepEqual(asked, [{ host: 'a', port: a.port, keyType: 'ssh-ed25519', fingerprint: fingerprintOf(blobOf(a.hostPub())), destination: { user: plainUser, hostname: '127.0.0.1', port: a.port, name: 'a' } }]);
     assert.equal(readFileSync(store('ask'), 'utf8'), `[127.0.0.1]:${a.port} ${a.hostPub()}\n`);
     assert.equal(existsSync(userKh), false, 'the user known_hosts is never written');
     await runOnce('a', ['true'], { ...o, prompts: { confirmHostKey: async () => assert.fail('asked twice') } }, { strictHostKeyChecking: 'ask' });
@@ -428,9 +432,140 @@ describe('sudo for a non-root user', { skip: skip || (hasSudo ? false : 'the sud
     try {
       const out = await runCommand(conn, { argv: ['sh', '-c', 'id -u; cat'], stdin: 'payload\n', parse: (x) => x.stdout }, o);
       assert.equal(out, '0\npayload\n');
-      assert.deepEqual(asked, [{ host: 'a', user: pwUser }]);
+      assert.deepEqual(asked, [{ host: 'a', user: pwUser, destination: { user: pwUser, hostname: '127.0.0.1', port: a.port, name: 'a', hostKeyFingerprint: fingerprintOf(blobOf(a.hostPub())) } }]);
       await assert.rejects(runCommand(conn, rawCommand(['id', '-u']), { prompts: { sudoPassword: async () => 'wrong' } }),
         (e: unknown) => e instanceof SudoPasswordRequiredError && /did not accept/.test(e.message));
     } finally { conn.close(); }
+  });
+});
+
+// ---- issue 18: what a hostile file, host or local user can reach ---------------------------------------------
+
+describe('hardening: secrets bound to the machine, bounded output, unchecked keys not stored, sudo -S input', { skip: skip || (hasSudo ? false : 'the sudo package is not installed (apt-get install sudo)') }, () => {
+  before(() => {
+    writeFileSync(sudoersFile, `${nopwUser} ALL=(root) NOPASSWD: ALL\n${pwUser} ALL=(root) ALL\nDefaults:${pwUser} !lecture\n`, { mode: 0o440 });
+    execFileSync('visudo', ['-cq', '-f', sudoersFile]);
+  });
+  after(() => {
+    rmSync(sudoersFile, { force: true });
+  });
+
+  /** A one-host cluster file: `db1` at sshd `d`, as user pwUser with sudo. */
+  function fileWithDb1(d: Sshd): ClusterFile {
+    const text = `version: 1\nhosts:\n  - name: db1\n    address: 192.0.2.10\n    ssh: { host: 127.0.0.1, port: ${d.port}, user: ${pwUser}, sudo: true }\n`;
+    const v = validateClusterFile(text);
+    assert.deepEqual(v.diagnostics.filter((x) => x.severity === 'error'), []);
+    return v.model;
+  }
+
+  test('two cluster files with a host "db1" on different machines: the second gets no saved sudo password', async () => {
+    const store = new Map<string, string>();
+    let index: string[] = [];
+    const asked: string[] = [];
+    const secrets = (): RememberedSecrets => new RememberedSecrets(
+      { get: async (k) => store.get(k), store: async (k, v) => { store.set(k, v); }, delete: async (k) => { store.delete(k); } },
+      { keys: () => index, update: async (k) => { index = k; } },
+      async (q) => { asked.push(q.prompt); return { value: USER_PW, remember: true }; },
+    );
+    const run = async (file: ClusterFile, source: string): Promise<string> => {
+      const pool = clusterSshPool(file, { ...opts('bound'), prompts: secrets().prompts(), source, resolve: { configFile: sshConfig, home: dir } });
+      try { return (await pool.run('db1', rawCommand(['id', '-u']))).stdout; } finally { pool.close(); }
+    };
+    assert.equal(await run(fileWithDb1(a), 'first.lvs.yaml'), '0\n');
+    assert.deepEqual(asked, [`sudo on ${pwUser}@127.0.0.1:${a.port} ("db1" in first.lvs.yaml) asks for the password of ${pwUser}`]);
+    assert.equal(store.size, 1);
+    // Same name, another machine (another port, another host key): asked again, the saved one is not sent.
+    assert.equal(await run(fileWithDb1(b), 'second.lvs.yaml'), '0\n');
+    assert.equal(asked.length, 2);
+    assert.match(asked[1], new RegExp(`@127\\.0\\.0\\.1:${b.port} \\("db1" in second\\.lvs\\.yaml\\)`));
+    assert.equal(store.size, 2);
+    // The first machine again, from a new session: the saved password, no question.
+    assert.equal(await run(fileWithDb1(a), 'renamed.lvs.yaml'), '0\n');
+    assert.equal(asked.length, 2);
+  });
+
+  test('output past the command\'s cap stops it with an error naming host and command; the connection stays usable', async () => {
+    const o = opts('cap');
+    const conn = await connect(await resolve('a'), o);
+    try {
+      // 8 MiB on stdout against a 1 MiB cap; then the same on stderr.
+      for (const [stream, redirect] of [['stdout', ''], ['stderr', ' >&2']] as const) {
+        await assert.rejects(runCommand(conn, rawCommand(['sh', '-c', `head -c 8388608 /dev/zero${redirect}; sleep 30`], { maxOutputBytes: 1 << 20 }), o), (e: unknown) => {
+          assert.ok(e instanceof SshCommandError, String(e));
+          assert.match(e.message, new RegExp(`^a: sh -c .*: printed more than 1048576 bytes on ${stream} \\(the limit for this command\\), so it was stopped; its remote process group \\d+ was killed$`));
+          assert.ok(e.stderr.length <= 1 << 20);
+          return true;
+        });
+      }
+      assert.equal((await runCommand(conn, rawCommand(['echo', 'still here']), o)).stdout, 'still here\n');
+    } finally { conn.close(); }
+  });
+
+  test('escape sequences in remote stderr never reach the error message', async () => {
+    await assert.rejects(runOnce('a', ['sh', '-c', String.raw`printf '\033]0;owned\007\033[31mdenied\033[0m\r\n\033]52;c;ZXZpbA==\007' >&2; exit 3`], opts('esc')), (e: unknown) => {
+      assert.ok(e instanceof SshCommandError, String(e));
+      assert.match(e.message, /exited with 3: denied$/);
+      assert.doesNotMatch(e.message, /[\x00-\x08\x0b-\x1f\x7f]/);
+      assert.match(e.stderr, /\x1b\]0;owned/, 'the raw stderr is kept for parsers');
+      return true;
+    });
+  });
+
+  test('StrictHostKeyChecking no: the unknown key is used for this connection only, never stored', async () => {
+    const log: string[] = [];
+    assert.equal(await runOnce('b', ['echo', 'ok'], opts('unchecked', { confirmHostKey: async () => assert.fail('asked') }, log), { strictHostKeyChecking: 'no' }), 'ok\n');
+    assert.equal(existsSync(store('unchecked')), false, 'nothing written to the shared trust store');
+    assert.ok(log.some((l) => /accepted unchecked .*not stored/.test(l)), log.join('\n'));
+    // accept-new still stores (trust on first use), as documented.
+    await runOnce('b', ['true'], opts('unchecked'), { strictHostKeyChecking: 'accept-new' });
+    assert.ok(readFileSync(store('unchecked'), 'utf8').includes(b.hostPub().split(' ')[1]));
+  });
+
+  test('sudo -S: the password never reaches the command, even when sudo does not read it (NOPASSWD, misread sudo -n)', async () => {
+    const marker = join(dir, 'second-run');
+    const got = join(dir, 'stdin-seen');
+    // First run (sudo -n) prints sudo's own words and fails, so the runner retries with sudo -S and the
+    // password; sudo does not ask (NOPASSWD), so without the guard the command would read the password.
+    const argv = ['sh', '-c', `if [ -e ${marker} ]; then cat > ${got}; else touch ${marker}; echo 'sudo: a password is required' >&2; exit 1; fi`];
+    const asked: string[] = [];
+    const o = opts('sudo-guard', { sudoPassword: async () => { asked.push('sudo'); return 'not-for-the-command'; } });
+    const conn = await connect(await resolve('a', { user: nopwUser, sudo: true }), o);
+    try {
+      await runCommand(conn, { argv, stdin: 'payload\n', parse: (x) => x.stdout }, o);
+    } finally { conn.close(); }
+    assert.deepEqual(asked, ['sudo'], 'the retry happened');
+    assert.equal(readFileSync(got, 'utf8'), 'payload\n');
+  });
+
+  test('timeout under sudo -S: the kill goes through the same guard and ends the root process group', async () => {
+    const o = opts('sudo-kill', { sudoPassword: async () => USER_PW });
+    const conn = await connect(await resolve('a', { user: pwUser, sudo: true }), o);
+    try {
+      await assert.rejects(runCommand(conn, rawCommand(['sh', '-c', "trap '' TERM; sleep 40511 & sleep 40512"], { timeoutMs: 2500 }), o), (e: unknown) => {
+        assert.ok(e instanceof SshCommandError, String(e));
+        assert.match(e.message, /: timed out after 2500 ms; its remote process group \d+ was killed$/);
+        return true;
+      });
+    } finally { conn.close(); }
+    const left = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+      try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep\u00004051'); } catch { return false; }
+    });
+    assert.deepEqual(left, [], 'root processes left behind');
+  });
+
+  test('a host-prep batch writes files through sudo -S: contents on stdin after the password, exact, as root', async () => {
+    const target = join(dir, 'prep-out', 'lvs.conf');
+    const content = `net.ipv4.vs.conntrack = 1\n${'#'.repeat(200_000)}\nend without newline`;
+    const o = opts('sudo-batch', { sudoPassword: async () => USER_PW });
+    const conn = await connect(await resolve('a', { user: pwUser, sudo: true }), o);
+    try {
+      const batch = batchCommand([writeFileAction(target, content, '0600'), writeFileAction(`${target}.2`, 'second\n')]);
+      const outcomes = await runCommand(conn, batch, o);
+      assert.deepEqual(outcomes.map((x) => x.exitCode), [0, 0], JSON.stringify(outcomes.map((x) => x.output)));
+    } finally { conn.close(); }
+    assert.equal(readFileSync(target, 'utf8'), content);
+    assert.equal(readFileSync(`${target}.2`, 'utf8'), 'second\n');
+    assert.equal(statSync(target).uid, 0);
+    assert.equal(statSync(target).mode & 0o777, 0o600);
   });
 });

@@ -9,6 +9,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { validateClusterFile } from '../../src/core/clusterFile/validate';
+import { clusterSshPool } from '../../src/core/operations/clusterPool';
 import { connect } from '../../src/core/ssh/connect';
 import { SshPool } from '../../src/core/ssh/connectionPool';
 import { SshCommandError } from '../../src/core/ssh/errors';
@@ -167,6 +169,34 @@ describe('SSH against namespace hosts', { skip }, () => {
     const bad = await resolveHost('behind1', {}, { configFile: sshConfig, home: dir });
     bad.jumps[0].userKnownHostsFiles = [wrongKh];
     await assert.rejects(connect(bad, o), (e: unknown) => e instanceof Error && e.name === 'HostKeyError' && (e as { host?: string }).host === 'h0');
+  });
+
+  test('a jump host named like a host of the cluster file is dialled at that host\'s address', async () => {
+    const text = [
+      'version: 1', 'hosts:',
+      '  - name: gw', '    address: 127.0.0.1', `    ssh: { port: ${nh.hosts[0].localPort} }`,
+      '  - name: web', `    address: ${nh.hosts[1].address}`, '    ssh: { proxyJump: gw }', '',
+    ].join('\n');
+    const v = validateClusterFile(text);
+    assert.deepEqual(v.diagnostics.filter((d) => d.severity === 'error'), []);
+    // Network safety by construction: no name lookup leaves this process (net.connect reads dns.lookup at
+    // call time). Before the fix the hop was dialled by its name "gw" and failed here.
+    const dnsModule = require('node:dns') as { lookup: unknown };
+    const realLookup = dnsModule.lookup;
+    const looked: string[] = [];
+    dnsModule.lookup = (name: string, _o: unknown, cb?: (e: Error) => void): void => {
+      looked.push(name);
+      const done = typeof _o === 'function' ? _o as (e: Error) => void : cb;
+      done?.(Object.assign(new Error(`getaddrinfo ENOTFOUND ${name} (lookups are off in this test)`), { code: 'ENOTFOUND' }));
+    };
+    const p = clusterSshPool(v.model, { trustStorePath: join(dir, 'trust-gw'), prompts: {}, agentSocket: null, resolve: { configFile: sshConfig, home: dir } });
+    try {
+      assert.equal((await p.run('web', rawCommand(['hostname']))).stdout, `${nh.hosts[1].name}\n`);
+      assert.deepEqual(looked, []);
+    } finally {
+      p.close();
+      dnsModule.lookup = realLookup;
+    }
   });
 
   test('a host going down mid-run: the others finish, the failed one is reported by name; then unreachable', async () => {

@@ -115,7 +115,8 @@ class FakeHost {
     return `${out.join('\n')}\n`;
   }
 
-  exec(argv: string[]): { rc: number; out: string } {
+  /** `input` gives the next line of the batch's stdin (what a write action reads). */
+  exec(argv: string[], input: () => string | undefined = () => undefined): { rc: number; out: string } {
     const [cmd, ...rest] = argv;
     if (cmd === 'modprobe') {
       const m = rest[rest.length - 1];
@@ -147,7 +148,7 @@ class FakeHost {
       }
       return { rc: 0, out: '' };
     }
-    if (cmd === 'sh' && rest[2] === 'lvs-write') { this.files.set(rest[4], rest[3]); return { rc: 0, out: '' }; }
+    if (cmd === 'sh' && rest[2] === 'lvs-write') { this.files.set(rest[3], Buffer.from(input() ?? '', 'base64').toString('utf8')); return { rc: 0, out: '' }; }
     if (cmd === 'sh' && rest[2] === 'lvs-link') { this.symlinks.add(rest[4]); return { rc: 0, out: '' }; }
     if (cmd === 'sh' && rest[2] === 'lvs-rmdir') return { rc: 0, out: '' };
     if (cmd === 'rm') { const p = rest[rest.length - 1]; this.files.delete(p); this.symlinks.delete(p); return { rc: 0, out: '' }; }
@@ -183,9 +184,10 @@ function fakeRunner(hosts: Map<string, FakeHost>): HostRunner {
       assert.equal(argv[0], 'sh');
       const parts = [...argv[2].matchAll(/out=\$\((.*?) 2>&1\); rc=\$\?; printf '%s\\n' "\$out"; echo "@@lvs-action@@ (\d+) \$rc"; \[ "\$rc" -eq 0 \] \|\| exit 0/gs)];
       assert.ok(parts.length > 0, argv[2]);
+      const lines = (command.stdin === undefined ? '' : command.stdin.toString()).split('\n');
       for (const [i, m] of parts.entries()) {
         assert.equal(Number(m[2]), i);
-        const r = h.exec(unquote(m[1]));
+        const r = h.exec(unquote(m[1]), () => lines.shift());
         stdout += `${r.out}\n@@lvs-action@@ ${i} ${r.rc}\n`;
         if (r.rc !== 0) break;
       }
@@ -391,9 +393,10 @@ test('hostile values: quoting carries file content through a real sh unchanged a
     const content = `${HOSTILE.join('\n')}\n$(touch ${dir}/pwned) \`touch ${dir}/pwned2\` '"\\\n`;
     const path = join(dir, 'out.conf');
     const batch = batchCommand([writeFileAction(path, content)]);
-    const out = execFileSync('sh', ['-c', commandLine(batch.argv)], { encoding: 'utf8' });
+    const out = execFileSync('sh', ['-c', commandLine(batch.argv)], { encoding: 'utf8', input: batch.stdin });
     assert.deepEqual(batch.parse({ stdout: out, stderr: '', exitCode: 0 }).map((o) => o.exitCode), [0]);
     assert.equal(readFileSync(path, 'utf8'), content);
+    assert.ok(!batch.argv.join(' ').includes(HOSTILE[0]), 'the content is not an argument');
     assert.equal(existsSync(join(dir, 'pwned')), false);
     assert.equal(existsSync(join(dir, 'pwned2')), false);
     // And the state reader's arguments: a hostile path is data, not code.

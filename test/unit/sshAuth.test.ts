@@ -44,7 +44,7 @@ test('next step skips what the server does not offer', () => {
 
 /** Drives the handler as ssh2 would, each call answering "rejected, server offers `offers`". */
 async function drive(steps: AuthStep[], prompts: SshPrompts, offers: AuthenticationType[], log: string[]): Promise<(AnyAuthMethod | false)[]> {
-  const handler = createAuthHandler({ host: 'h1', user: 'root', steps, prompts, log: (l) => log.push(l) });
+  const handler = createAuthHandler({ host: 'h1', user: 'root', steps, prompts, log: (l) => log.push(l), destination: () => ({ user: 'root', hostname: '10.0.0.1', port: 22, name: 'h1', hostKeyFingerprint: 'SHA256:x' }) });
   const picked: (AnyAuthMethod | false)[] = [];
   let left: AuthenticationType[] | null = null;
   for (let i = 0; i < 10; i++) {

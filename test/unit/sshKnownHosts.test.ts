@@ -141,7 +141,7 @@ test('verify: ask → stored in our trust store, never in the user known_hosts; 
   const host = hostWith({ userKnownHostsFiles: [userKh], hostname: '127.0.0.2' });
   const asked: unknown[] = [];
   await verifyHostKey({ host, trustStorePath: store, prompts: { confirmHostKey: async (q) => { asked.push(q); return true; } } }, k2.blob);
-  assert.deepEqual(asked, [{ host: 'node1', port: 2222, keyType: k2.type, fingerprint: fingerprintOf(k2.blob) }]);
+  assert.deepEqual(asked, [{ host: 'node1', port: 2222, keyType: k2.type, fingerprint: fingerprintOf(k2.blob), destination: { user: 'root', hostname: '127.0.0.2', port: 2222, name: 'node1' } }]);
   assert.equal(readFileSync(store, 'utf8'), `[127.0.0.2]:2222 ${k2.type} ${k2.b64}\n`);
   assert.equal(readFileSync(userKh, 'utf8'), `# mine\n[127.0.0.1]:2222 ${k1.type} ${k1.b64}\n`);
   // Second time: known from the store, no question.

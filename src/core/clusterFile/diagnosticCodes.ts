@@ -30,7 +30,7 @@ export const CLUSTER_FILE_CODES = {
   LVS017: { severity: 'error', summary: 'lower threshold above upper threshold' },
   LVS018: { severity: 'error', summary: 'invalid persistence netmask' },
   LVS019: { severity: 'error', summary: 'persistence engine without persistence' },
-  LVS020: { severity: 'warning', summary: 'option ignored for this protocol (onePacket, pe sip)' },
+  LVS020: { severity: 'warning', summary: 'option ignored for this protocol (pe sip)' },
   LVS021: { severity: 'warning', summary: 'DR/TUN real server port differs from the service port' },
   LVS022: { severity: 'error', summary: 'invalid tunnel options' },
   LVS023: { severity: 'error', summary: 'duplicate item' },
@@ -50,6 +50,9 @@ export const CLUSTER_FILE_CODES = {
   LVS037: { severity: 'error', summary: 'conflicting or misplaced keys' },
   LVS038: { severity: 'error', summary: 'vipLabel not prefixed by the interface name' },
   LVS039: { severity: 'error', summary: 'director has no interface for the VIP' },
+  LVS040: { severity: 'error', summary: 'onePacket on a TCP or SCTP service (ipvsadm refuses -o there)' },
+  LVS041: { severity: 'warning', summary: 'host keys not checked (strictHostKeyChecking no) or trusted on first use (accept-new)' },
+  LVS042: { severity: 'warning', summary: 'knownHostsFile outside the user\'s own files' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ClusterFileCode = keyof typeof CLUSTER_FILE_CODES;

@@ -8,6 +8,8 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type ParsedNode, type YAMLMap } from 'yaml';
 import { parseAddress, type ParsedAddress } from '../ipvs/address';
 import { closestName } from '../closestName';
+import { aliasBudget, indexAliases } from './aliasIndex';
+import type { AliasIndex } from './aliasIndex';
 import type { DiagnosticSink } from './diagnosticSink';
 import { OBJECT_KEYS, OBJECT_NAMES, SECRET_KEY, type ObjectKind } from './formatKeys';
 import { removeFix, replaceFix, type Span } from './quickFixes';
@@ -69,16 +71,36 @@ export function describe(node: YNode | null): string {
 export class EntryReader {
   readonly text: string;
   private readonly addressCache = new Map<string, ParsedAddress | null>();
+  private readonly aliases: AliasIndex;
+  /** False when the aliases expand past the budget: then none is followed (each reads as empty). */
+  private readonly followAliases: boolean;
+  /** Nodes the secret scan has been through: an aliased subtree is scanned once, whatever its uses. */
+  private readonly scanned = new Set<YNode>();
+  /** Nodes visited: the alias pass, every resolve and every scanned node (tests check it grows linearly). */
+  work = 0;
 
-  constructor(private readonly doc: Document.Parsed, readonly sink: DiagnosticSink) {
+  constructor(doc: Document.Parsed, readonly sink: DiagnosticSink) {
     this.text = sink.text;
+    this.aliases = indexAliases(doc);
+    this.work += this.aliases.steps;
+    for (const alias of this.aliases.cycles) {
+      sink.report('LVS001', spanOf(alias as YNode), `The alias *${alias.source} is inside the value it refers to (a cycle); it is read as empty.`);
+    }
+    const budget = aliasBudget(this.aliases.nodes);
+    this.followAliases = this.aliases.expanded <= budget;
+    if (!this.followAliases) {
+      const at = this.aliases.largest ? spanOf(this.aliases.largest as YNode) : spanOf(doc.contents as YNode);
+      sink.report('LVS001', at,
+        `Aliases expand this file to more than ${budget} values (the file has ${this.aliases.nodes}); no alias is followed. Write the repeated parts out, or alias fewer levels deep.`);
+    }
   }
 
   resolve(node: YNode | null | undefined): YNode | null {
     if (node === null || node === undefined) return null;
+    this.work++;
     if (isAlias(node)) {
-      const target = node.resolve(this.doc);
-      return (target as YNode | undefined) ?? null;
+      if (!this.followAliases) return null;
+      return (this.aliases.targets.get(node) as YNode | undefined) ?? null;
     }
     return node;
   }
@@ -135,22 +157,34 @@ export class EntryReader {
     return out;
   }
 
-  /** Secrets under keys that are unknown anyway (so their content is not walked otherwise). */
-  scanForSecrets(node: YNode | null): void {
-    if (node === null) return;
-    if (isSeq(node)) {
-      for (const item of node.items) this.scanForSecrets(this.resolve(item as YNode));
-    } else if (isMap(node)) {
-      for (const pair of node.items) {
-        const k = pair.key as YNode | null;
-        if (k && isScalar(k) && typeof k.value === 'string' && SECRET_KEY.test(k.value)) {
-          const keySpan = spanOf(k);
-          const end = pair.value ? (pair.value as YNode).range[1] : keySpan[1];
-          this.sink.report('LVS008', keySpan,
-            `"${k.value}" looks like a secret. Secrets never go in the cluster file: ssh keys and their passphrases live in the ssh-agent, passwords in VS Code's SecretStorage.`,
-            [removeFix(`Remove "${k.value}"`, this.text, this.sink.lines, [keySpan[0], end])]);
+  /**
+   * Secrets under keys that are unknown anyway (so their content is not walked otherwise). Iterative (no
+   * depth limit) and each node once, however many aliases point at it.
+   */
+  scanForSecrets(start: YNode | null): void {
+    const stack: YNode[] = start === null ? [] : [start];
+    for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+      if (this.scanned.has(node)) continue;
+      this.scanned.add(node);
+      this.work++;
+      if (isSeq(node)) {
+        for (const item of node.items) {
+          const r = this.resolve(item as YNode);
+          if (r !== null) stack.push(r);
         }
-        this.scanForSecrets(this.resolve(pair.value as YNode | null));
+      } else if (isMap(node)) {
+        for (const pair of node.items) {
+          const k = pair.key as YNode | null;
+          if (k && isScalar(k) && typeof k.value === 'string' && SECRET_KEY.test(k.value)) {
+            const keySpan = spanOf(k);
+            const end = pair.value ? (pair.value as YNode).range[1] : keySpan[1];
+            this.sink.report('LVS008', keySpan,
+              `"${k.value}" looks like a secret. Secrets never go in the cluster file: ssh keys and their passphrases live in the ssh-agent, passwords in VS Code's SecretStorage.`,
+              [removeFix(`Remove "${k.value}"`, this.text, this.sink.lines, [keySpan[0], end])]);
+          }
+          const r = this.resolve(pair.value as YNode | null);
+          if (r !== null) stack.push(r);
+        }
       }
     }
   }

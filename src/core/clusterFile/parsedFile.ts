@@ -57,4 +57,6 @@ export interface ParsedCluster {
 export interface ParsedFile {
   hosts: ParsedHost[];
   clusters: ParsedCluster[];
+  /** YAML nodes the walk visited (aliases counted per use): linear in the file's size by construction. */
+  nodesVisited: number;
 }

@@ -6,7 +6,7 @@ import { describe, spanOf, type Entry, type EntryReader, type YNode } from './en
 import { ENUMS } from './formatKeys';
 import type { ParsedHost } from './parsedFile';
 import type { Span } from './quickFixes';
-import { isProxyJump, isSafePath, isSshHost, isUserName } from './stringRules';
+import { isOwnSshPath, isProxyJump, isSafePath, isSshHost, isUserName } from './stringRules';
 import type { HostSpec, SshSettings, StrictHostKeyChecking } from './types';
 
 export function readHost(r: EntryReader, map: YAMLMap.Parsed): ParsedHost | undefined {
@@ -64,13 +64,29 @@ function readSsh(r: EntryReader, map: YAMLMap.Parsed): { settings: SshSettings; 
   if (port !== undefined) settings.port = port;
   const user = r.safe(e.get('user'), isUserName, 'a valid user name (letters, digits, ".", "_", "-", at most 32)');
   if (user !== undefined) settings.user = user;
-  const pathRule = 'a safe path (letters, digits, "._@+-/", optionally starting with ~/ or /; no spaces)';
+  const pathRule = 'a safe path (letters, digits, "._@+-/", optionally starting with ~/ or /; no spaces, no ".." component)';
   const identityFile = r.safe(e.get('identityFile'), isSafePath, pathRule);
   if (identityFile !== undefined) settings.identityFile = identityFile;
-  const knownHostsFile = r.safe(e.get('knownHostsFile'), isSafePath, pathRule);
-  if (knownHostsFile !== undefined) settings.knownHostsFile = knownHostsFile;
-  const shk = r.enumValue<StrictHostKeyChecking>(e.get('strictHostKeyChecking'), ENUMS.strictHostKeyChecking, 'strictHostKeyChecking value');
-  if (shk !== undefined) settings.strictHostKeyChecking = shk;
+  const khEntry = e.get('knownHostsFile');
+  const knownHostsFile = r.safe(khEntry, isSafePath, pathRule);
+  if (knownHostsFile !== undefined && khEntry) {
+    settings.knownHostsFile = knownHostsFile;
+    if (!isOwnSshPath(knownHostsFile)) {
+      r.sink.report('LVS042', khEntry.valueSpan, knownHostsFile === '/dev/null'
+        ? 'knownHostsFile /dev/null: no host key is ever known, so every connection depends on strictHostKeyChecking alone (with "no", anyone on the path can pose as the host).'
+        : `knownHostsFile ${knownHostsFile} is outside your home directory: host keys are then checked against a file this cluster file chose, which may list a key of someone else's machine. Use a file under ~/ (a relative path is read under ~/.ssh).`);
+    }
+  }
+  const shkEntry = e.get('strictHostKeyChecking');
+  const shk = r.enumValue<StrictHostKeyChecking>(shkEntry, ENUMS.strictHostKeyChecking, 'strictHostKeyChecking value');
+  if (shk !== undefined && shkEntry) {
+    settings.strictHostKeyChecking = shk;
+    if (shk === 'no') {
+      r.sink.report('LVS041', shkEntry.valueSpan, 'strictHostKeyChecking no: an unknown host key is accepted without asking, so anyone on the network path can pose as this host and receive its commands (and a sudo password). Such a key is never stored. Use "ask" or "yes".');
+    } else if (shk === 'accept-new') {
+      r.sink.report('LVS041', shkEntry.valueSpan, 'strictHostKeyChecking accept-new: the first key a host shows is trusted and stored without asking; whoever answers first (on a new or renamed host) is believed. Use "ask" or "yes" where the first connection is not on a network you trust.');
+    }
+  }
   const pjEntry = e.get('proxyJump');
   const proxyJump = r.safe(pjEntry, isProxyJump, 'a valid proxyJump ([user@]host[:port], comma-separated hops)');
   let pj: { value: string; span: Span } | undefined;

@@ -127,7 +127,7 @@ export function readService(r: EntryReader, map: YAMLMap.Parsed): ParsedService 
   const onePacketEntry = e.get('onePacket');
   const onePacket = r.boolean(onePacketEntry) ?? false;
   if (onePacket && onePacketEntry && protocol !== undefined && protocol !== 'udp') {
-    r.sink.report('LVS020', onePacketEntry.valueSpan, `One-packet scheduling (-o) only applies to UDP; the kernel ignores it for ${protocol}.`,
+    r.sink.report('LVS040', onePacketEntry.valueSpan, `One-packet scheduling (-o) is only for UDP and firewall-mark services; ipvsadm refuses it on ${protocol}.`,
       [replaceFix('Set onePacket to false', r.sink.lines, onePacketEntry.valueSpan, 'false')]);
   }
 
@@ -194,9 +194,10 @@ function readPersistence(r: EntryReader, map: YAMLMap.Parsed, family: AddressFam
       }
     } else {
       const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,3}$/.test(v) ? Number(v) : NaN;
-      if (Number.isInteger(n) && n >= 0 && n <= 128) out.netmask = String(n);
-      else r.sink.report('LVS018', nm.valueSpan, `An IPv6 persistence netmask is a prefix length from 0 to 128; found "${String(v)}".`);
+      // ipvsadm refuses -M 0 for IPv6 ("invalid netmask"): 1..128.
+      if (Number.isInteger(n) && n >= 1 && n <= 128) out.netmask = String(n);
+      else r.sink.report('LVS018', nm.valueSpan, `An IPv6 persistence netmask is a prefix length from 1 to 128 (ipvsadm refuses 0); found "${String(v)}".`);
     }
-  } else if (nm) r.wrongType(nm, family === 'inet' ? 'a netmask like 255.255.255.0' : 'a prefix length from 0 to 128');
+  } else if (nm) r.wrongType(nm, family === 'inet' ? 'a netmask like 255.255.255.0' : 'a prefix length from 1 to 128');
   return out;
 }

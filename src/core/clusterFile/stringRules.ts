@@ -38,8 +38,14 @@ export function isUserName(text: string): boolean {
   return USER.test(text);
 }
 
+/** A safe path with no `..` component: a path of the file cannot climb out of ~/.ssh or ~ with `..`. */
 export function isSafePath(text: string): boolean {
-  return text.length <= 4096 && PATH.test(text);
+  return text.length <= 4096 && PATH.test(text) && !text.split('/').includes('..');
+}
+
+/** `~/…` or relative (read under ~/.ssh, as ssh does): the user's own files, not a path the file chose. */
+export function isOwnSshPath(text: string): boolean {
+  return !text.startsWith('/');
 }
 
 /** An IP literal, a DNS name or an ssh config alias. */

@@ -16,15 +16,21 @@ import { readHost } from './readHost';
 
 export function walkClusterFile(doc: Document.Parsed, sink: DiagnosticSink): ParsedFile {
   const r = new EntryReader(doc, sink);
-  const file: ParsedFile = { hosts: [], clusters: [] };
+  const file: ParsedFile = { hosts: [], clusters: [], nodesVisited: 0 };
+  walkRoot(doc, r, file);
+  file.nodesVisited = r.work;
+  return file;
+}
+
+function walkRoot(doc: Document.Parsed, r: EntryReader, file: ParsedFile): void {
   const root = r.resolve(doc.contents as YNode | null);
   if (root === null || r.isEmpty(root)) {
     r.sink.report('LVS003', [0, 0], 'The file is empty; a cluster file starts with "version: 1".');
-    return file;
+    return;
   }
   if (!isMap(root)) {
     r.sink.report('LVS006', spanOf(root), `A cluster file is a mapping with "version", "hosts" and "clusters"; found ${describe(root)}.`);
-    return file;
+    return;
   }
   const e = r.entries(root, 'root');
   const version = e.get('version');
@@ -42,5 +48,4 @@ export function walkClusterFile(doc: Document.Parsed, sink: DiagnosticSink): Par
     const cluster = readCluster(r, item);
     if (cluster) file.clusters.push(cluster);
   }
-  return file;
 }

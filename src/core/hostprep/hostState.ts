@@ -81,9 +81,9 @@ for a in "$@"; do
       else timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' lvs-probe "$ad" "$po" >/dev/null 2>&1; rc=$?; fi
       echo "$m probe $v $rc" ;;
     k:*) modprobe -n -q -- "$v" >/dev/null 2>&1; echo "$m modavail $v $?" ;;
-    a:*) set -- $v; echo "$m arp $3"
-      if command -v arping >/dev/null 2>&1; then arping -c 2 -w 3 -I "$1" -s "$2" "$3" 2>&1
-      else busybox arping -c 2 -w 3 -I "$1" -s "$2" "$3" 2>&1; fi ;;
+    a:*) dv=\${v%% *}; r=\${v#* }; sr=\${r%% *}; vp=\${r#* }; echo "$m arp $vp"
+      if command -v arping >/dev/null 2>&1; then arping -c 2 -w 3 -I "$dv" -s "$sr" "$vp" 2>&1
+      else busybox arping -c 2 -w 3 -I "$dv" -s "$sr" "$vp" 2>&1; fi ;;
   esac
 done
 true`;

@@ -14,6 +14,9 @@ export const SYSTEMD_WANTS = '/etc/systemd/system/multi-user.target.wants/lvs-vi
 export const IFUP_HOOK = '/etc/network/if-up.d/lvs-vips';
 export const DEFAULT_STATE_FILE = '/var/lib/vscode-lvs/hostprep.json';
 
+/** Every file prepare may write or link: the only paths a record of prepared changes may name. */
+export const PREPARED_FILES: readonly string[] = [SYSCTL_FILE, MODULES_FILE, SYSTEMD_UNIT, SYSTEMD_WANTS, IFUP_HOOK];
+
 const HEADER = '# Written by lvsctl prepare (vscode-lvs). Changes are overwritten; `lvsctl prepare --teardown` removes it.';
 
 export function sysctlFileContent(req: HostRequirements): string | undefined {

@@ -11,6 +11,11 @@ export interface RemoteAction {
   /** What it does, for plans and logs: `ip addr add 10.0.0.1/32 dev lo`. */
   description: string;
   argv: readonly string[];
+  /**
+   * Data the action reads as ONE line of its stdin (file contents, base64): never an argument, so it is not
+   * visible in `ps` and not bounded by ARG_MAX. A batch sends the lines of its actions in order.
+   */
+  input?: string;
 }
 
 export interface ActionOutcome {
@@ -22,8 +27,12 @@ export interface ActionOutcome {
 
 const MARK = '@@lvs-action@@';
 
-/** Writes a file atomically (temp file + rename) with a mode; the directory is created. Content is data ($1). */
-const WRITE_FILE = 'umask 022; mkdir -p -- "$(dirname -- "$2")" && printf %s "$1" > "$2.lvs-tmp" && chmod "$3" "$2.lvs-tmp" && mv -f -- "$2.lvs-tmp" "$2"';
+/**
+ * Writes a file atomically (temp file + rename) with a mode; the directory is created. The content is the
+ * next line of stdin, base64 (the shell's `read` takes one byte at a time, so it never eats a later action's
+ * line); the line is read first, whatever happens next.
+ */
+const WRITE_FILE = 'IFS= read -r c || exit 90; umask 022; mkdir -p -- "$(dirname -- "$1")" && printf %s "$c" | base64 -d > "$1.lvs-tmp" && chmod "$2" "$1.lvs-tmp" && mv -f -- "$1.lvs-tmp" "$1"';
 
 export function describeArgv(argv: readonly string[]): string {
   return shellQuote(argv);
@@ -58,7 +67,10 @@ export function linkAction(dev: string, state: 'up' | 'down'): RemoteAction {
 }
 
 export function writeFileAction(path: string, content: string, mode = '0644'): RemoteAction {
-  return action(['sh', '-c', WRITE_FILE, 'lvs-write', content, path, mode], `write ${path} (${Buffer.byteLength(content)} bytes, mode ${mode})`);
+  return {
+    ...action(['sh', '-c', WRITE_FILE, 'lvs-write', path, mode], `write ${path} (${Buffer.byteLength(content)} bytes, mode ${mode})`),
+    input: Buffer.from(content, 'utf8').toString('base64'),
+  };
 }
 
 export function removeFileAction(path: string): RemoteAction {
@@ -76,14 +88,17 @@ export function symlinkAction(target: string, path: string): RemoteAction {
 
 /**
  * One exec for many actions: `sh -c SCRIPT` where SCRIPT is the actions' quoted command lines, each
- * followed by a marker line with its index and exit code. Stops at the first failure.
+ * followed by a marker line with its index and exit code. Stops at the first failure. The actions' inputs
+ * are the command's stdin, one line each, in order.
  */
 export function batchCommand(actions: readonly RemoteAction[], timeoutMs = 120_000): RemoteCommand<ActionOutcome[]> {
   const lines = actions.map((a, i) =>
     `out=$(${shellQuote(a.argv)} 2>&1); rc=$?; printf '%s\\n' "$out"; echo "${MARK} ${i} $rc"; [ "$rc" -eq 0 ] || exit 0`);
   const script = lines.length ? lines.join('\n') : 'true';
+  const input = actions.filter((a) => a.input !== undefined).map((a) => `${a.input}\n`).join('');
   return {
     argv: ['sh', '-c', script],
+    ...(input ? { stdin: input } : {}),
     timeoutMs,
     parse: (output: CommandOutput) => parseBatchOutput(actions, output.stdout),
   };

@@ -10,21 +10,30 @@ import { assertSafePath } from './hostPlan';
 import type { HostState, StateQuery } from './hostState';
 import type { PrepRecord } from './prepRecord';
 import { dirname } from 'node:path';
+import { PREPARED_FILES } from './persistence';
 import { delAddressAction, linkAction, removeEmptyDirAction, removeFileAction, setSysctlAction, writeFileAction } from './remoteAction';
 import { sysctlProcPath } from './sysctlNames';
 
 const SYSCTL_KEY = /^[a-z0-9_]+(?:\.[A-Za-z0-9_.@-]+)+$/;
 
-/** The record comes from the host: check it like the cluster file before it becomes commands. */
+/**
+ * The record comes from the host, where anyone with root there (or a bug) may have changed it: check it like
+ * the cluster file before it becomes commands. Files are limited to those prepare writes (PREPARED_FILES),
+ * sysctls to `net.*`: a tampered record cannot make teardown delete or overwrite anything else.
+ */
 export function assertSafeRecord(host: string, r: PrepRecord): void {
   const bad: string[] = [];
   for (const a of r.addresses) {
     if (!isInterfaceName(a.dev) || parseAddress(a.address)?.family !== a.family || !Number.isInteger(a.prefix)) bad.push(`address ${JSON.stringify(a)}`);
   }
   for (const [k, v] of Object.entries(r.sysctls)) {
-    if (!SYSCTL_KEY.test(k) || k.includes('..') || (v !== null && !/^-?\d{1,10}$/.test(v))) bad.push(`sysctl ${JSON.stringify(k)}`);
+    if (!SYSCTL_KEY.test(k) || !k.startsWith('net.') || k.includes('..') || (v !== null && (typeof v !== 'string' || !/^-?\d{1,10}$/.test(v)))) bad.push(`sysctl ${JSON.stringify(k)}`);
   }
-  for (const p of Object.keys(r.files)) { try { assertSafePath(p); } catch { bad.push(`file ${JSON.stringify(p)}`); } }
+  for (const [p, before] of Object.entries(r.files)) {
+    try { assertSafePath(p); } catch { bad.push(`file ${JSON.stringify(p)}`); continue; }
+    if (!PREPARED_FILES.includes(p)) bad.push(`file ${JSON.stringify(p)} (not one prepare writes)`);
+    else if (before !== null && typeof before !== 'string') bad.push(`file ${JSON.stringify(p)} content`);
+  }
   for (const l of r.links) if (!isInterfaceName(l)) bad.push(`link ${JSON.stringify(l)}`);
   if (bad.length) throw new Error(`${host}: the record of prepared changes holds unsafe values: ${bad.join(', ')}`);
 }

@@ -20,7 +20,7 @@ export interface ClusterPoolOptions extends Omit<ConnectOptions, 'trustStorePath
   /** Default: `defaultTrustStorePath()`. */
   trustStorePath?: string;
   /** `ssh -F` file and other resolution options (tests). */
-  resolve?: Omit<ResolveOptions, 'settingsFor' | 'fallbackAddress'>;
+  resolve?: Omit<ResolveOptions, 'settingsFor' | 'addressFor' | 'fallbackAddress'>;
   /** Close a host's connection after this long idle (default 30 s). */
   idleTimeoutMs?: number;
 }
@@ -35,7 +35,7 @@ export function clusterSshPool(file: ClusterFile, options: ClusterPoolOptions): 
     resolve: async (name: string) => {
       const host = hosts.get(name);
       if (!host) throw new Error(`the cluster file has no host named "${name}"`);
-      const ro: ResolveOptions = { ...(resolveExtra ?? {}), settingsFor: (n) => hosts.get(n)?.ssh };
+      const ro: ResolveOptions = { ...(resolveExtra ?? {}), settingsFor: (n) => hosts.get(n)?.ssh, addressFor: (n) => hosts.get(n)?.addresses[0] };
       if (options.log) ro.log = options.log;
       const fallback = host.addresses[0];
       if (fallback !== undefined) ro.fallbackAddress = fallback;

@@ -8,7 +8,8 @@ import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, Identity
 import { nextStepIndex } from './authPlan';
 import type { AuthStep } from './authPlan';
 import { fingerprintOf } from './keyFingerprint';
-import type { DebugLog, SshPrompts } from './types';
+import { terminalSafe } from './terminalText';
+import type { DebugLog, SshDestination, SshPrompts } from './types';
 
 export interface AuthHandlerInput {
   /** For prompts and logs. */
@@ -17,6 +18,8 @@ export interface AuthHandlerInput {
   steps: readonly AuthStep[];
   prompts: SshPrompts;
   log?: DebugLog;
+  /** The real destination, read when a question is asked (its host key fingerprint is known by then). */
+  destination: () => SshDestination;
 }
 
 /** ssh2 takes `false` for "no more methods"; its typings do not say so. */
@@ -93,7 +96,8 @@ export function createAuthHandler(input: AuthHandlerInput): AuthHandlerMiddlewar
           prompt: (_name, _instructions, _lang, questions, finish) => {
             void (async () => {
               const answers: string[] = [];
-              for (const q of questions) answers.push((await ask({ host, user, prompt: q.prompt })) ?? '');
+              // The server's text: shown to the user, so stripped of escape sequences.
+              for (const q of questions) answers.push((await ask({ host, user, prompt: terminalSafe(q.prompt), destination: input.destination() })) ?? '');
               finish(answers);
             })().catch(() => finish([]));
           },
@@ -102,7 +106,8 @@ export function createAuthHandler(input: AuthHandlerInput): AuthHandlerMiddlewar
       case 'password': {
         const ask = prompts.password;
         if (!ask) return undefined;
-        const password = await ask({ host, user, prompt: `${user}@${host}'s password: ` });
+        const destination = input.destination();
+        const password = await ask({ host, user, prompt: `${user}@${destination.hostname}'s password: `, destination });
         if (password === undefined) { log('password: no answer, skipped'); return undefined; }
         log('trying password');
         return { type: 'password', username: user, password };
@@ -124,7 +129,7 @@ export function createAuthHandler(input: AuthHandlerInput): AuthHandlerMiddlewar
     if (!isEncryptedKeyError(plain)) { log(`${path}: ${plain.message}, skipped`); return undefined; }
     if (!prompts.passphrase) { log(`${path} is encrypted and no passphrase prompt is available, skipped`); return undefined; }
     for (let attempt = 1; attempt <= PASSPHRASE_TRIES; attempt++) {
-      const passphrase = await prompts.passphrase({ host, keyPath: path });
+      const passphrase = await prompts.passphrase({ host, keyPath: path, destination: input.destination() });
       if (passphrase === undefined) { log(`${path}: no passphrase given, skipped`); return undefined; }
       const parsed = utils.parseKey(data, passphrase);
       if (!(parsed instanceof Error)) return firstKey(parsed);

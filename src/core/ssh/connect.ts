@@ -7,7 +7,10 @@ import type { ClientChannel, ConnectConfig, ServerHostKeyAlgorithm, VerifyCallba
 import { createAuthHandler } from './authHandler';
 import { planAuth } from './authPlan';
 import { HostKeyError, SshConnectError } from './errors';
+import { destinationOf } from './destination';
 import { hostKeyAlgorithmsFor, verifyHostKey } from './hostKeyVerifier';
+import { fingerprintOf } from './keyFingerprint';
+import { terminalSafe } from './terminalText';
 import type { DebugLog, ResolvedHost, SshPrompts } from './types';
 
 export interface ConnectOptions {
@@ -21,11 +24,15 @@ export interface ConnectOptions {
   readyTimeoutMs?: number;
   /** SSH-level keepalive when ssh_config sets no ServerAliveInterval (default 15 s; 0 = off). */
   keepaliveIntervalMs?: number;
+  /** The cluster file the hosts come from (its name): every prompt names it with the real address. */
+  source?: string;
 }
 
 export interface SshConnection {
   readonly host: ResolvedHost;
   readonly client: Client;
+  /** The target host's verified key (SHA256): what sudo passwords asked on this connection are bound to. */
+  readonly hostKeyFingerprint: string;
   readonly closed: boolean;
   /** Closes the connection and every jump connection under it. */
   close(): void;
@@ -35,19 +42,22 @@ export interface SshConnection {
 export async function connect(host: ResolvedHost, options: ConnectOptions): Promise<SshConnection> {
   const chain = [...host.jumps, host];
   const clients: Client[] = [];
+  let fingerprint = '';
   try {
     for (const [i, hop] of chain.entries()) {
       const sock = i === 0 ? undefined : await forwardTo(clients[i - 1], chain[i - 1], hop);
-      clients.push(await connectOne(hop, sock, options, i === chain.length - 1 ? undefined : host.alias));
+      const opened = await connectOne(hop, sock, options, i === chain.length - 1 ? undefined : host.alias);
+      clients.push(opened.client);
+      fingerprint = opened.fingerprint;
     }
   } catch (err) {
     for (const c of clients.reverse()) c.end();
     throw err;
   }
-  return wrap(host, clients);
+  return wrap(host, clients, fingerprint);
 }
 
-function wrap(host: ResolvedHost, clients: Client[]): SshConnection {
+function wrap(host: ResolvedHost, clients: Client[], hostKeyFingerprint: string): SshConnection {
   const client = clients[clients.length - 1];
   let closed = false;
   const listeners: (() => void)[] = [];
@@ -60,7 +70,7 @@ function wrap(host: ResolvedHost, clients: Client[]): SshConnection {
   };
   for (const c of clients) c.once('close', close);
   return {
-    host, client, close,
+    host, client, close, hostKeyFingerprint,
     get closed() { return closed; },
     onClose: (l) => { if (closed) l(); else listeners.push(l); },
   };
@@ -75,13 +85,15 @@ function forwardTo(via: Client, viaHost: ResolvedHost, next: ResolvedHost): Prom
   });
 }
 
-function connectOne(hop: ResolvedHost, sock: ClientChannel | undefined, options: ConnectOptions, jumpFor: string | undefined): Promise<Client> {
+function connectOne(hop: ResolvedHost, sock: ClientChannel | undefined, options: ConnectOptions, jumpFor: string | undefined): Promise<{ client: Client; fingerprint: string }> {
   const log = options.log;
   const label = jumpFor ? `${hop.alias} (jump host for ${jumpFor})` : hop.alias;
-  return hostKeyAlgorithmsFor(hop, options.trustStorePath).then((algorithms) => new Promise<Client>((resolve, reject) => {
+  return hostKeyAlgorithmsFor(hop, options.trustStorePath).then((algorithms) => new Promise<{ client: Client; fingerprint: string }>((resolve, reject) => {
     const client = new Client();
     let hostKeyError: HostKeyError | undefined;
     let settled = false;
+    /** Set by the host key check, which ssh2 runs (key exchange) before any authentication. */
+    let verifiedFingerprint: string | undefined;
     const agentSocket = options.agentSocket === undefined ? process.env.SSH_AUTH_SOCK : options.agentSocket ?? undefined;
     const steps = planAuth({
       identityFiles: hop.identityFiles, identitiesOnly: hop.identitiesOnly,
@@ -90,8 +102,8 @@ function connectOne(hop: ResolvedHost, sock: ClientChannel | undefined, options:
     });
     const keepalive = hop.serverAliveIntervalMs > 0 ? hop.serverAliveIntervalMs : options.keepaliveIntervalMs ?? 15_000;
     const hostVerifier = (key: Buffer, verify: VerifyCallback): void => {
-      verifyHostKey({ host: hop, trustStorePath: options.trustStorePath, prompts: options.prompts, ...(log ? { log } : {}) }, key)
-        .then(() => verify(true), (err: unknown) => {
+      verifyHostKey({ host: hop, trustStorePath: options.trustStorePath, prompts: options.prompts, ...(log ? { log } : {}), ...(options.source !== undefined ? { source: options.source } : {}) }, key)
+        .then(() => { verifiedFingerprint = fingerprintOf(key); verify(true); }, (err: unknown) => {
           if (err instanceof HostKeyError) hostKeyError = err;
           else log?.(`host key check for ${label} failed: ${(err as Error).message}`);
           verify(false);
@@ -106,23 +118,29 @@ function connectOne(hop: ResolvedHost, sock: ClientChannel | undefined, options:
       keepaliveCountMax: hop.serverAliveCountMax,
       algorithms: { serverHostKey: algorithms as ServerHostKeyAlgorithm[] },
       hostVerifier,
-      authHandler: createAuthHandler({ host: label, user: hop.user, steps, prompts: options.prompts, ...(log ? { log } : {}) }),
+      authHandler: createAuthHandler({
+        host: label, user: hop.user, steps, prompts: options.prompts, ...(log ? { log } : {}),
+        // Read when a question is asked: after the host key check, so the fingerprint is there.
+        destination: () => destinationOf(hop, options.source, verifiedFingerprint),
+      }),
     };
     if (sock) config.sock = sock;
     client.once('ready', () => {
       settled = true;
       log?.(`connected to ${label} as ${hop.user}`);
-      resolve(client);
+      if (verifiedFingerprint === undefined) { client.end(); reject(new SshConnectError(label, `${hop.hostname}:${hop.port}: authenticated without a verified host key`)); return; }
+      resolve({ client, fingerprint: verifiedFingerprint });
     });
     client.on('error', (err: Error & { level?: string }) => {
-      if (settled) { log?.(`${label}: ${err.message}`); return; }
+      // ssh2's messages may carry the server's text (a disconnect reason): no escape sequence passes.
+      if (settled) { log?.(`${label}: ${terminalSafe(err.message)}`); return; }
       settled = true;
       client.end();
       if (hostKeyError) { reject(hostKeyError); return; }
       const hint = err.level === 'client-authentication'
         ? ` (tried: ${steps.map((s) => s.kind === 'key' ? `key ${s.path}` : s.kind).join(', ')}; check User, IdentityFile, the agent, and authorized_keys on the host)`
         : '';
-      reject(new SshConnectError(label, `${hop.user}@${hop.hostname}:${hop.port}: ${err.message}${hint}`, { cause: err }));
+      reject(new SshConnectError(label, `${hop.user}@${hop.hostname}:${hop.port}: ${terminalSafe(err.message)}${hint}`, { cause: err }));
     });
     client.once('close', () => {
       if (settled) return;

@@ -4,6 +4,7 @@
  * unknown key; a changed or revoked key is refused whatever the setting.
  */
 import type { StrictHostKeyChecking } from '../clusterFile/types';
+import { destinationOf } from './destination';
 import { HostKeyError } from './errors';
 import { knownHostsName } from './hostPattern';
 import { fingerprintOf, keyTypeOfBlob } from './keyFingerprint';
@@ -14,7 +15,11 @@ import type { DebugLog, HostKeyQuestion, ResolvedHost, SshPrompts } from './type
 
 export type UnknownKeyAction = 'refuse' | 'ask' | 'accept';
 
-/** What StrictHostKeyChecking does with a key no file knows (OpenSSH semantics; `no` also stores, as ssh does). */
+/**
+ * What StrictHostKeyChecking does with a key no file knows (OpenSSH semantics), except that a key accepted
+ * under `no` is never stored: the trust store is shared by every workspace and lvsctl, and a key nobody
+ * checked must not become "known" for the next cluster file that names the same address.
+ */
 export function unknownKeyAction(strict: StrictHostKeyChecking): UnknownKeyAction {
   switch (strict) {
     case 'yes': return 'refuse';
@@ -37,6 +42,8 @@ export interface VerifyContext {
   trustStorePath: string;
   prompts: SshPrompts;
   log?: DebugLog;
+  /** The cluster file's name, for the question. */
+  source?: string;
 }
 
 function where(e: KnownHostEntry): string {
@@ -77,7 +84,7 @@ export async function verifyHostKey(ctx: VerifyContext, keyBlob: Buffer): Promis
     ctx.log?.(`host key ${label}: @cert-authority entries match (${check.certAuthorityEntries.map(where).join(', ')}) but host certificates are not supported; treating the key as unknown`);
   }
   const action = unknownKeyAction(host.strictHostKeyChecking);
-  const question: HostKeyQuestion = { host: host.alias, port: host.port, keyType, fingerprint };
+  const question: HostKeyQuestion = { host: host.alias, port: host.port, keyType, fingerprint, destination: destinationOf(host, ctx.source) };
   if (host.name !== undefined) question.name = host.name;
   if (action === 'refuse') {
     throw new HostKeyError(host.alias, host.port, 'unknown', fingerprint,
@@ -90,6 +97,10 @@ export async function verifyHostKey(ctx: VerifyContext, keyBlob: Buffer): Promis
       throw new HostKeyError(host.alias, host.port, 'declined', fingerprint,
         `${label}: host key ${keyType} ${fingerprint} is not known and was ${confirm ? 'not accepted' : 'not confirmed (no prompt available)'}.`);
     }
+  }
+  if (host.strictHostKeyChecking === 'no') {
+    ctx.log?.(`host key ${label}: ${keyType} ${fingerprint} accepted unchecked (StrictHostKeyChecking no), for this connection only; not stored`);
+    return;
   }
   await rememberHostKey(ctx.trustStorePath, name, keyType, keyBlob);
   ctx.log?.(`host key ${label}: ${keyType} ${fingerprint} accepted (${action === 'ask' ? 'confirmed' : host.strictHostKeyChecking}), stored in ${ctx.trustStorePath}`);

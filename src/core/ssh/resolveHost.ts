@@ -24,6 +24,8 @@ export interface ResolveOptions {
   sshBinary?: string | false;
   /** Cluster-file settings for a ProxyJump hop named like a host of the file. */
   settingsFor?: (name: string) => SshSettings | undefined;
+  /** The `address` of a ProxyJump hop named like a host of the file: its HostName when ssh_config has none. */
+  addressFor?: (name: string) => string | undefined;
   /** Used as HostName when ssh_config has none for the alias (the host's data-plane address). */
   fallbackAddress?: string;
   log?: DebugLog;
@@ -57,7 +59,11 @@ async function resolveAt(name: string, settings: SshSettings, options: ResolveOp
     if (hop.port !== undefined) hopSettings.port = hop.port;
     // Only the first hop keeps its own ProxyJump (as `ssh -J a,b` does); later hops go through the earlier ones.
     if (i > 0) hopSettings.proxyJump = 'none';
-    const resolved = await resolveAt(hop.host, hopSettings, { ...options, fallbackAddress: undefined }, depth + 1);
+    const hopOptions: ResolveOptions = { ...options };
+    delete hopOptions.fallbackAddress;
+    const hopAddress = options.addressFor?.(hop.host);
+    if (hopAddress !== undefined) hopOptions.fallbackAddress = hopAddress;
+    const resolved = await resolveAt(hop.host, hopSettings, hopOptions, depth + 1);
     jumps.push(...resolved.jumps, { ...resolved, jumps: [] });
   }
   const out: ResolvedHost = {
@@ -80,6 +86,9 @@ export function applySettings(fields: ConfigFields, s: SshSettings, home: string
   if (s.port !== undefined) out.port = s.port;
   if (s.user !== undefined) out.user = s.user;
   const tokens = { home, localUser, remoteUser: out.user, host: out.hostname, originalHost: out.hostname, port: out.port };
+  for (const p of [s.identityFile, s.knownHostsFile]) {
+    if (p !== undefined && p.split('/').includes('..')) throw new SshConfigError(`refusing the path ${JSON.stringify(p)}: a ".." component`);
+  }
   if (s.identityFile !== undefined) {
     const key = expandPath(s.identityFile, tokens);
     out.identityFiles = [key, ...fields.identityFiles.filter((f) => f !== key)];

@@ -4,6 +4,24 @@ import type { StrictHostKeyChecking } from '../clusterFile/types';
 /** Debug lines: method tried, key fingerprints, host key verdicts. Never a secret. */
 export type DebugLog = (line: string) => void;
 
+/**
+ * The machine a question is about, as really dialled (after ssh_config, `ssh.host`, `address`): what prompts
+ * show and what a remembered answer is bound to, so that another cluster file's host of the same name, or the
+ * same name pointing elsewhere, never gets it.
+ */
+export interface SshDestination {
+  user: string;
+  /** The resolved HostName (an address or DNS name), not the cluster file's name. */
+  hostname: string;
+  port: number;
+  /** The host's name in the cluster file (or the ssh alias asked for). */
+  name: string;
+  /** SHA256 fingerprint of the host key this connection verified; set once the host key check has passed. */
+  hostKeyFingerprint?: string;
+  /** The cluster file the host comes from (its name), when the caller said. */
+  source?: string;
+}
+
 export interface HostKeyQuestion {
   host: string;
   port: number;
@@ -12,19 +30,22 @@ export interface HostKeyQuestion {
   fingerprint: string;
   /** The host's name in the cluster file, when it is not `host` (its `ssh.host` is an address or another alias). */
   name?: string;
+  /** The real address asked about (no fingerprint yet: that is the question). */
+  destination: SshDestination;
 }
 
 /**
  * Questions the SSH layer may need answered. All optional: a missing prompt means "cannot ask" (an unknown
  * host key is then refused under `ask`, an encrypted key is skipped, password auth is not tried, sudo with a
- * password is not attempted). Answers are used once and never stored.
+ * password is not attempted). Answers are used once and never stored by the core; a caller that remembers
+ * them binds them to `destination` (see rememberedSecrets.ts). Every question carries the real address.
  */
 export interface SshPrompts {
   confirmHostKey?(question: HostKeyQuestion): Promise<boolean>;
-  passphrase?(question: { host: string; keyPath: string }): Promise<string | undefined>;
-  /** Password and keyboard-interactive authentication; `prompt` is the server's text (e.g. `Password: `). */
-  password?(question: { host: string; user: string; prompt: string }): Promise<string | undefined>;
-  sudoPassword?(question: { host: string; user: string }): Promise<string | undefined>;
+  passphrase?(question: { host: string; keyPath: string; destination: SshDestination }): Promise<string | undefined>;
+  /** Password and keyboard-interactive authentication; `prompt` is the server's text (e.g. `Password: `), escape sequences removed. */
+  password?(question: { host: string; user: string; prompt: string; destination: SshDestination }): Promise<string | undefined>;
+  sudoPassword?(question: { host: string; user: string; destination: SshDestination }): Promise<string | undefined>;
 }
 
 export interface JumpHop {

@@ -38,6 +38,7 @@ export class SshService implements vscode.Disposable {
       // Remote commands and their exit status at info level; authentication details at debug.
       log: (line) => (/: (exec|exit) /.test(line) ? this.log.info(line) : this.log.debug(`ssh ${line}`)),
       readyTimeoutMs: settings.connectTimeoutSeconds * 1000,
+      source: vscode.workspace.asRelativePath(file),
       ...(settings.trustStore ? { trustStorePath: settings.trustStore } : {}),
     });
     this.pools.set(key, { signature, pool });
