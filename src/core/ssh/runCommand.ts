@@ -112,5 +112,11 @@ function finish<T>(host: string, command: RemoteCommand<T>, out: CommandOutput):
     throw new SshCommandError(host, command.argv, out.exitCode, out.stderr,
       `${host}: ${commandLine(command.argv)} ${status}${stderr ? `: ${stderr.length > 4000 ? `${stderr.slice(0, 4000)}…` : stderr}` : ''}`);
   }
-  return command.parse(out);
+  try {
+    return command.parse(out);
+  } catch (err) {
+    // A parser refusing what the host printed: the error keeps its class (callers test for it) and names the host.
+    if (err instanceof Error && !err.message.startsWith(`${host}: `)) err.message = `${host}: ${err.message}`;
+    throw err;
+  }
 }
