@@ -242,7 +242,12 @@ class FactsDrafter {
       ?? d.facts.state.routes.get('192.0.2.1')?.dev;
     const addrs = d.facts.state.addresses;
     const candidates = addrs.filter((a) => a.dev === dev && !this.allVips.has(a.address) && !isLinkLocal(a));
-    const chosen = [candidates.find((a) => a.family === 'inet'), candidates.find((a) => a.family === 'inet6')].filter((a): a is HostAddress => a !== undefined);
+    // The subnet address of each family (ip lists newer IPv6 addresses first: a /128 beside it is an extra).
+    const pick = (family: AddressFamily): HostAddress | undefined => {
+      const of = candidates.filter((a) => a.family === family);
+      return of.find((a) => a.prefix < hostPrefix(family)) ?? of[0];
+    };
+    const chosen = [pick('inet'), pick('inet6')].filter((a): a is HostAddress => a !== undefined);
     host.addresses = chosen.map((a) => `${a.address}/${a.prefix}`);
     if (dev !== undefined) host.interface = dev;
     for (const a of addrs) {
