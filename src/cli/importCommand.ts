@@ -9,19 +9,10 @@ import { homedir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { isName } from '../core/clusterFile/stringRules';
 import { formatDiagnostic } from '../core/diagnostics';
-import { draftFromFacts } from '../core/import/draftFromFacts';
-import type { ImportedMachine } from '../core/import/draftFromFacts';
 import { draftFromRules } from '../core/import/draftFromRules';
-import { factsCommand } from '../core/import/importFacts';
-import type { MachineFacts } from '../core/import/importFacts';
-import { hostNameFor, parseDestination, uniqueName } from '../core/import/importNames';
-import type { SshDestination } from '../core/import/importNames';
-import { importedSsh } from '../core/import/importSsh';
+import { importDirectors, ImportUsageError } from '../core/import/importDirectors';
 import { importText } from '../core/import/importText';
 import type { ImportResult } from '../core/import/importText';
-import { SshPool } from '../core/ssh/connectionPool';
-import { resolveHost } from '../core/ssh/resolveHost';
-import type { ResolvedHost } from '../core/ssh/types';
 import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
 import { DEFAULT_TRUST_STORE, terminalPrompts } from './sshSession';
@@ -54,27 +45,6 @@ Options:
 
 Exit codes: 0 written, 1 the rules file has errors (or the import would not validate),
 2 wrong usage or unreadable input, 4 a host could not be read.`;
-
-interface Target {
-  name: string;
-  role: 'director' | 'host';
-  dest: SshDestination;
-  resolved?: ResolvedHost;
-}
-
-function targets(directors: readonly string[], hosts: readonly string[]): Target[] {
-  const taken = new Set<string>();
-  const out: Target[] = [];
-  for (const [role, list] of [['director', directors], ['host', hosts]] as const) {
-    for (const text of list) {
-      const dest = parseDestination(text);
-      if (!dest) throw new UsageError(`'${text}' is no ssh destination ([user@]host or ssh://[user@]host[:port])`);
-      if (out.some((t) => t.dest.host === dest.host && t.dest.user === dest.user && t.dest.port === dest.port)) throw new UsageError(`${text} is given twice`);
-      out.push({ name: uniqueName(hostNameFor(dest.host), taken), role, dest });
-    }
-  }
-  return out;
-}
 
 async function output(result: ImportResult, file: string | undefined, force: boolean, io: CliIo): Promise<number> {
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
@@ -138,53 +108,29 @@ export const importCommand: CliCommand = {
     }
     if (directors.length === 0) throw new UsageError('--director DEST or a RULES_FILE is needed');
     if (values.cluster !== undefined) throw new UsageError('--cluster is for a rules file import (clusters are named after their directors)');
-    const list = targets(directors, values.host ?? []);
     const sshConfig = values['ssh-config'] !== undefined ? resolve(io.cwd ?? process.cwd(), values['ssh-config']) : undefined;
-    if (sshConfig !== undefined && !existsSync(sshConfig)) {
+    if (sshConfig !== undefined && values['ssh-config'] !== undefined && !existsSync(sshConfig)) {
       io.stderr.write(`lvsctl import: --ssh-config ${values['ssh-config']}: no such file\n`);
       return 2;
     }
     const log = values.verbose ? (l: string) => io.stderr.write(`debug: ${l}\n`) : undefined;
-    const byName = new Map(list.map((t) => [t.name, t]));
-    const pool = new SshPool({
-      trustStorePath: values['trust-store'] ?? DEFAULT_TRUST_STORE,
-      prompts: terminalPrompts(),
-      ...(log ? { log } : {}),
-      idleTimeoutMs: 30_000,
-      resolve: async (name) => {
-        const t = byName.get(name);
-        if (!t) throw new Error(`no destination named ${name}`);
-        const settings = { ...(t.dest.user !== undefined ? { user: t.dest.user } : {}), ...(t.dest.port !== undefined ? { port: t.dest.port } : {}) };
-        t.resolved = await resolveHost(t.dest.host, settings, { ...(sshConfig !== undefined ? { configFile: sshConfig } : {}), ...(log ? { log } : {}) });
-        return t.resolved;
-      },
-    });
-    let outcomes;
+    const command = ['lvsctl import', ...directors.map((d) => `--director ${d}`), ...(values.host ?? []).map((h) => `--host ${h}`), ...(values['ssh-config'] !== undefined ? [`--ssh-config ${values['ssh-config']}`] : [])].join(' ');
+    let imported;
     try {
-      outcomes = await pool.runOnHosts(list.map((t) => t.name), (name) => factsCommand(byName.get(name)?.role ?? 'host'));
-    } finally {
-      pool.close();
+      imported = await importDirectors({
+        directors, hosts: values.host ?? [], home: homedir(), header: [`Imported by: ${command}`],
+        ...(sshConfig !== undefined && values['ssh-config'] !== undefined ? { sshConfig: { path: sshConfig, label: values['ssh-config'] } } : {}),
+        connect: { trustStorePath: values['trust-store'] ?? DEFAULT_TRUST_STORE, prompts: terminalPrompts(), ...(log ? { log } : {}) },
+      });
+    } catch (err) {
+      if (err instanceof ImportUsageError) throw new UsageError(err.message);
+      throw err;
     }
-    const failed = outcomes.filter((o) => !o.ok);
-    for (const o of failed) if (!o.ok) io.stderr.write(`lvsctl import: ${o.host} (${byName.get(o.host)?.dest.host}): ${o.error.message}\n`);
-    if (failed.length > 0) {
+    if (!imported.ok) {
+      for (const f of imported.failures) io.stderr.write(`lvsctl import: ${f.host} (${f.destination}): ${f.message}\n`);
       io.stderr.write('lvsctl import: nothing was written\n');
       return 4;
     }
-    const facts = new Map<string, MachineFacts>();
-    for (const o of outcomes) if (o.ok) facts.set(o.host, o.value);
-    const warnings: string[] = [];
-    const machines = (role: Target['role']): ImportedMachine[] => list.filter((t) => t.role === role).map((t) => {
-      const resolved = t.resolved;
-      const read = facts.get(t.name);
-      if (!resolved || !read) throw new Error(`${t.name} was read but never resolved`);
-      const ssh = importedSsh(t.name, t.dest, resolved, values['ssh-config'], homedir());
-      warnings.push(...ssh.warnings);
-      return { name: t.name, ssh: ssh.ssh, sshComments: ssh.comments, facts: read };
-    });
-    const command = ['lvsctl import', ...directors.map((d) => `--director ${d}`), ...(values.host ?? []).map((h) => `--host ${h}`), ...(values['ssh-config'] !== undefined ? [`--ssh-config ${values['ssh-config']}`] : [])].join(' ');
-    const draft = draftFromFacts({ directors: machines('director'), hosts: machines('host'), header: [`Imported by: ${command}`] });
-    draft.warnings.unshift(...warnings);
-    return output(importText(draft, facts), values.output, force, io);
+    return output(imported.result, values.output, force, io);
   },
 };

@@ -230,3 +230,12 @@ test('lvsctl import RULES_FILE: writes a valid file named after the rules; refus
   assert.match((await run('import', '--director=-oProxyCommand=x')).stderr, /is no ssh destination/);
   assert.match((await run('import', '--help')).stdout, /^Usage: lvsctl import --director DEST/);
 });
+
+test('lvsctl import --director: a host that cannot be reached is named with its error, nothing is written (exit 4)', async () => {
+  writeFileSync(join(dir, 'empty_ssh_config'), '');
+  const r = await run('import', '--director', 'ssh://root@127.0.0.1:1', '--ssh-config', 'empty_ssh_config', '-o', 'never.lvs.yaml', '--trust-store', join(dir, 'trust'));
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(r.stderr, /lvsctl import: 127\.0\.0\.1 \(ssh:\/\/root@127\.0\.0\.1:1\): .*(refused|ECONNREFUSED)/i);
+  assert.match(r.stderr, /nothing was written/);
+  assert.equal((await run('import', '--director', 'lvs1', '--ssh-config', 'missing_config')).code, 2);
+});
