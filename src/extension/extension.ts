@@ -97,6 +97,16 @@ export function activate(context: vscode.ExtensionContext): ActivationInfo {
         log.info(`[terminal] ${host}: opening a shell`);
         openSshTerminal(ssh().poolFor(entry.uri, entry.model), host, `SSH ${host}`);
       },
+      importFromDirector: async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { importFromDirector } = require('./actions/importActions') as typeof import('./actions/importActions');
+        await importFromDirector(ssh, log);
+      },
+      importRulesFile: async (arg) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { importRulesFile } = require('./actions/importActions') as typeof import('./actions/importActions');
+        await importRulesFile(arg, log);
+      },
       revealInFile: (arg) => revealInFile(arg),
       createClusterFile: () => createClusterFile(),
       showLog: () => log.show(),
