@@ -55,8 +55,10 @@ describe('lvsctl import on the lab', { skip }, () => {
       const saved = await labRun('director', 'ipvsadm -S -n');
 
       const file = join(cli.dir, 'imported.yaml');
-      const imp = await lvsctl(['import', '--director', 'director', '--host', 'rs1', '--host', 'rs2', '--ssh-config', cli.lab.sshConfig, '-o', file, ...cli.trustArgs()]);
+      const imp = await lvsctl(['import', '--director', 'director', '--host', 'rs1', '--host', 'rs2', '--ssh-config', cli.lab.sshConfig, '-o', file, '--verbose', ...cli.trustArgs()]);
       assert.equal(imp.code, 0, imp.stderr);
+      const execs = [...imp.stderr.matchAll(/^debug: (\S+): exec /gm)].map((m) => m[1]).sort();
+      assert.deepEqual(execs, ['director', 'rs1', 'rs2'], 'one exec per machine');
       const text = readFileSync(file, 'utf8');
 
       const validate = await lvsctl(['validate', '--kind', 'cluster', '--json', file]);

@@ -114,15 +114,16 @@ class FactsDrafter {
   }
 
   private noteDifferingServices(groups: Map<string, { service: IpvsService; directors: string[] }>): void {
-    const byKey = new Map<string, string[][]>();
+    const byKey = new Map<string, { service: IpvsService; sets: string[][] }>();
     for (const g of groups.values()) {
       const k = serviceKeyString(g.service.key);
-      byKey.set(k, [...(byKey.get(k) ?? []), g.directors]);
+      const entry = byKey.get(k) ?? { service: g.service, sets: [] };
+      entry.sets.push(g.directors);
+      byKey.set(k, entry);
     }
-    for (const [, sets] of byKey) {
+    for (const { service, sets } of byKey.values()) {
       if (sets.length < 2) continue;
-      const label = ipvsServiceLabel([...groups.values()].find((g) => g.directors === sets[0])?.service as IpvsService);
-      this.note(`service ${label} differs between directors ${sets.map((s) => s.join('+')).join(' and ')}: imported once per director set`);
+      this.note(`service ${ipvsServiceLabel(service)} differs between directors ${sets.map((s) => s.join('+')).join(' and ')}: imported once per director set`);
     }
   }
 
