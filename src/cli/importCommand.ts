@@ -52,7 +52,7 @@ async function output(result: ImportResult, file: string | undefined, force: boo
   for (const n of result.draft.notes) io.stderr.write(`lvsctl import: note: ${n}\n`);
   if (errors.length > 0) {
     for (const d of errors) io.stderr.write(`${formatDiagnostic(file ?? '<import>', d)}\n`);
-    io.stderr.write('lvsctl import: the imported file would not validate (a bug of the import); nothing was written\n');
+    io.stderr.write('lvsctl import: the imported file would not validate (errors above, e.g. a NAT real server behind two director sets); nothing was written\n');
     return 1;
   }
   if (file === undefined) {

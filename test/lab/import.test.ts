@@ -25,6 +25,7 @@ const DIRECTOR = [
   `ip addr add ${VIP}/24 dev eth0 label eth0:1`,
   `ip -6 addr add ${VIP6}/128 dev eth0 nodad`,
   'sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.eth0.send_redirects=0',
+  'ipvsadm --set 3600 120 300',
   `ipvsadm -A -t ${VIP}:80 -s rr`,
   `ipvsadm -a -t ${VIP}:80 -r ${LAB_ADDR.rs1}:80 -g -w 1`,
   `ipvsadm -a -t ${VIP}:80 -r ${LAB_ADDR.rs2}:80 -g -w 1 -x 200 -y 20`,
@@ -83,15 +84,18 @@ describe('lvsctl import on the lab', { skip }, () => {
       assert.equal(model.hosts[0].ssh.host, '127.0.0.1');
       assert.equal(model.hosts[0].ssh.port, cli.lab.ports.director);
       assert.match(imp.stderr, /warning: VIP 10\.116\.0\.200\/24 on eth0 \(label eth0:1\) of director: the file holds no prefix/);
+      assert.match(imp.stderr, /warning: director's connection timeouts are tcp 3600 s, tcpfin 120 s, udp 300 s .*ipvsadm --set 3600 120 300/);
 
-      // plan: the directors already hold exactly the file (sysctls included).
-      const plan = await lvsctl(['plan', file, '--json', '--detailed-exitcode', ...cli.trustArgs()]);
+      // plan and prepare --dry-run only read: both at once. plan: the director holds exactly the file (sysctls too).
+      const [plan, prep] = await Promise.all([
+        lvsctl(['plan', file, '--json', '--detailed-exitcode', ...cli.trustArgs()]),
+        lvsctl(['prepare', file, '--dry-run', '--no-persist', '--json', ...cli.trustArgs()]),
+      ]);
       assert.equal(plan.code, 0, `${plan.stdout}\n${plan.stderr}`);
       const directors = (JSON.parse(plan.stdout) as { directors: { steps: unknown[]; pending: unknown[]; foreign: unknown[]; sysctls: unknown[] }[] }).directors;
       assert.deepEqual(directors.map((d) => [d.steps, d.pending, d.foreign, d.sysctls]), [[[], [], [], []]]);
 
       // prepare --dry-run: nothing to change; what it reports for a manual fix, the import warned about.
-      const prep = await lvsctl(['prepare', file, '--dry-run', '--no-persist', '--json', ...cli.trustArgs()]);
       const hosts = (JSON.parse(prep.stdout) as { hosts: HostReport[] }).hosts;
       assert.deepEqual(hosts.map((h) => h.host).sort(), ['director', 'rs1', 'rs2']);
       for (const h of hosts) {

@@ -81,6 +81,8 @@ test('parseFacts (director): addresses with labels, table with thresholds, IPVS 
     '  -> RemoteAddress:Port', 'TCP  10.116.0.200:80 rr', '  -> 10.116.0.11:80                200        20         0          0',
     `${SECTION_MARK}-rc thresholds 0`,
     `${SECTION_MARK} list`, 'IP Virtual Server version 1.2.1 (size=4096)', `${SECTION_MARK}-rc list 0`,
+    `${SECTION_MARK} timeout`, 'Timeout (tcp tcpfin udp): 3600 120 300', `${SECTION_MARK}-rc timeout 0`,
+    `${SECTION_MARK} daemon`, 'master sync daemon (mcast=eth0, syncid=7)', `${SECTION_MARK}-rc daemon 0`,
     `${SECTION_MARK} sysctl`, '/proc/sys/net/ipv4/vs/expire_nodest_conn:0', `${SECTION_MARK}-rc sysctl 0`,
     `${SECTION_MARK} end`, '',
   ].join('\n');
@@ -90,6 +92,18 @@ test('parseFacts (director): addresses with labels, table with thresholds, IPVS 
   assert.deepEqual(f.ipvsSysctls, { expire_nodest_conn: 0 });
   assert.equal(f.state.sysctls.get('/proc/sys/net/ipv4/vs/expire_nodest_conn'), '0');
   assert.equal(f.state.sysctls.get('/proc/sys/net/ipv4/ip_forward'), '1');
+  assert.deepEqual(f.timeouts, { tcp: 3600, tcpFin: 120, udp: 300 });
+  assert.deepEqual(f.daemons, [{ state: 'master', mcastInterface: 'eth0', syncId: 7, settings: {} }]);
+  // What the file cannot hold is a warning and a comment on the director.
+  const draft = draftFromFacts({ directors: [machine('lvs', f)], hosts: [], header: [] });
+  const text = importText(draft).text;
+  for (const w of [
+    "lvs's connection timeouts are tcp 3600 s, tcpfin 120 s, udp 300 s (kernel defaults 900 120 300): not part of a cluster file; keep them with ipvsadm --set 3600 120 300",
+    'lvs runs a master connection sync daemon (mcast=eth0, syncid=7): not part of a cluster file; keep it with ipvsadm --start-daemon master --mcast-interface eth0 --syncid 7',
+  ]) {
+    assert.ok(draft.warnings.includes(w), draft.warnings.join('\n'));
+    assert.ok(text.includes(`# ${w}`), text);
+  }
 });
 
 test('draft from facts: label and /24 of the VIP, a real server not given as --host, ARP on "all" only', () => {
@@ -132,6 +146,14 @@ test('draft from facts: a service that differs between two directors → one clu
   assert.ok(draft.notes.includes('service -t 10.0.0.200:80 differs between directors lvs1 and lvs2: imported once per director set'), draft.notes.join('\n'));
   assert.ok(draft.warnings.some((w) => w.startsWith('VIP 10.0.0.200 is not on lvs2 (a standby director')), draft.warnings.join('\n'));
   assert.ok(draft.warnings.some((w) => w.startsWith('the IPVS sysctls of lvs2 differ from lvs1')), draft.warnings.join('\n'));
+});
+
+test('draft from facts: a NAT real server behind two director sets is an error the import reports (LVS033), not a file', () => {
+  const nat = '-A -t 10.0.0.200:80 -s rr\n-a -t 10.0.0.200:80 -r 10.0.0.11:8080 -m -w 1\n';
+  const a = directorFacts(nat, [addr('eth0', '10.0.0.10', 24), addr('eth0', '10.0.0.200', 32)]);
+  const b = directorFacts(nat.replace('-w 1', '-w 2'), [addr('eth0', '10.0.0.13', 24), addr('eth0', '10.0.0.200', 32)]);
+  const result = importText(draftFromFacts({ directors: [machine('lvs1', a), machine('lvs2', b)], hosts: [], header: [] }));
+  assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code), ['LVS033']);
 });
 
 test('sysctls: the file\'s defaults stated when the director differs; kernel defaults left out; memory-sized ones commented', () => {

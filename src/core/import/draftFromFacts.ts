@@ -36,6 +36,8 @@ export interface FactsImport {
   header: string[];
 }
 
+/** The kernel's connection timeouts (IP_VS_TCP_ESTABLISHED, FIN_WAIT, UDP), as `ipvsadm -L --timeout` shows them on a fresh director. */
+const KERNEL_TIMEOUTS = { tcp: 900, tcpFin: 120, udp: 300 } as const;
 const hostPrefix = (family: AddressFamily): number => (family === 'inet' ? 32 : 128);
 const isLinkLocal = (a: HostAddress): boolean => a.family === 'inet6' && /^fe[89ab]/i.test(a.address);
 const isLoopback = (a: HostAddress): boolean => a.address === '::1' || a.address.startsWith('127.');
@@ -250,6 +252,14 @@ class FactsDrafter {
     };
     const chosen = [pick('inet'), pick('inet6')].filter((a): a is HostAddress => a !== undefined);
     host.addresses = chosen.map((a) => `${a.address}/${a.prefix}`);
+    const t = d.facts.timeouts;
+    if (t && (t.tcp !== KERNEL_TIMEOUTS.tcp || t.tcpFin !== KERNEL_TIMEOUTS.tcpFin || t.udp !== KERNEL_TIMEOUTS.udp)) {
+      host.comments.push(this.warn(`${d.name}'s connection timeouts are tcp ${t.tcp} s, tcpfin ${t.tcpFin} s, udp ${t.udp} s (kernel defaults ${KERNEL_TIMEOUTS.tcp} ${KERNEL_TIMEOUTS.tcpFin} ${KERNEL_TIMEOUTS.udp}): not part of a cluster file; keep them with ipvsadm --set ${t.tcp} ${t.tcpFin} ${t.udp}`));
+    }
+    for (const sd of d.facts.daemons ?? []) {
+      const extra = Object.entries(sd.settings).map(([k, v]) => `, ${k}=${v}`).join('');
+      host.comments.push(this.warn(`${d.name} runs a ${sd.state} connection sync daemon (mcast=${sd.mcastInterface}, syncid=${sd.syncId}${extra}): not part of a cluster file; keep it with ipvsadm --start-daemon ${sd.state} --mcast-interface ${sd.mcastInterface} --syncid ${sd.syncId}`));
+    }
     if (dev !== undefined) host.interface = dev;
     for (const a of addrs) {
       // Only the VIP interface and lo are about LVS; other interfaces (management, storage) are not.

@@ -3,14 +3,17 @@
  * it; its only argument, the role, is quoted by shellQuote like every argv) prints
  *   - in hostState's format (`@@lvs@@ KIND ARG`): addresses with labels, links, loaded modules, the ARP /
  *     rp_filter / redirect / forwarding sysctls of every interface, the routes towards "a client anywhere";
- *   - on a director, in liveState's format: `ipvsadm -S -n`, `ipvsadm -Ln --thresholds`, `ipvsadm -Ln` and
- *     the net.ipv4.vs.* sysctls.
+ *   - on a director, in liveState's format: `ipvsadm -S -n`, `ipvsadm -Ln --thresholds`, `ipvsadm -Ln`,
+ *     the net.ipv4.vs.* sysctls, and what a cluster file cannot hold but an import must not lose: the
+ *     connection timeouts (`ipvsadm -L --timeout`) and the sync daemons (`ipvsadm -L --daemon`).
  * parseHostState and parseLiveState read their parts, so the facts are the ones prepare and plan see.
  */
-import { parseLiveState, SECTION_MARK } from '../apply/liveState';
+import { parseLiveState, SECTION_MARK, splitSections } from '../apply/liveState';
 import type { HostState } from '../hostprep/hostState';
 import { CLIENT_PROBE } from '../hostprep/hostRequirements';
 import { parseHostState } from '../hostprep/hostState';
+import { parseDaemonListing } from '../ipvs/settingsParser';
+import type { IpvsTimeouts, SyncDaemon } from '../ipvs/settingsParser';
 import type { IpvsTable } from '../ipvs/types';
 import type { CommandOutput, RemoteCommand } from '../ssh/remoteCommand';
 
@@ -23,6 +26,10 @@ export interface MachineFacts {
   table?: IpvsTable;
   /** Directors only: net.ipv4.vs.<name> → value. */
   ipvsSysctls: Record<string, number>;
+  /** Directors only: connection timeouts (`ipvsadm --set`), when they could be read. */
+  timeouts?: IpvsTimeouts;
+  /** Directors only: running connection sync daemons. */
+  daemons?: SyncDaemon[];
 }
 
 const NET_SYSCTLS = [
@@ -47,6 +54,8 @@ export const FACTS_SCRIPT = [
   'sec save; ipvsadm -S -n; rc save $?',
   'sec thresholds; ipvsadm -Ln --thresholds; rc thresholds $?',
   'sec list; ipvsadm -Ln; rc list $?',
+  'sec timeout; ipvsadm -L --timeout; rc timeout $?',
+  'sec daemon; ipvsadm -L --daemon; rc daemon $?',
   'sec sysctl; grep -r . /proc/sys/net/ipv4/vs/ 2>/dev/null; rc sysctl 0',
   'sec end',
 ].join('\n');
@@ -57,7 +66,11 @@ export function parseFacts(role: FactsRole, output: CommandOutput): MachineFacts
   const live = parseLiveState(output);
   // The IPVS sysctls by path too, as prepare reads them.
   for (const [name, value] of Object.entries(live.sysctls)) state.sysctls.set(`/proc/sys/net/ipv4/vs/${name}`, String(value));
-  return { state, table: live.table, ipvsSysctls: live.sysctls };
+  const facts: MachineFacts = { state, table: live.table, ipvsSysctls: live.sysctls };
+  if (live.timeouts) facts.timeouts = live.timeouts;
+  const daemon = splitSections(output.stdout).get('daemon');
+  if (daemon && daemon.rc === 0) facts.daemons = parseDaemonListing(daemon.text).daemons;
+  return facts;
 }
 
 /** The one exec of an import on a machine. */
