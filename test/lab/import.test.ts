@@ -52,8 +52,7 @@ describe('lvsctl import on the lab', { skip }, () => {
   test('a hand-built director and real servers → import → validate 0 errors, plan empty, prepare --dry-run changes nothing', async () => {
     await withLabLock(async () => {
       await resetLab();
-      await Promise.all([labRun('director', DIRECTOR), labRun('rs1', REAL_SERVER), labRun('rs2', REAL_SERVER)]);
-      const saved = await labRun('director', 'ipvsadm -S -n');
+      const [saved] = await Promise.all([labRun('director', `${DIRECTOR} && ipvsadm -S -n`), labRun('rs1', REAL_SERVER), labRun('rs2', REAL_SERVER)]);
 
       const file = join(cli.dir, 'imported.yaml');
       const imp = await lvsctl(['import', '--director', 'director', '--host', 'rs1', '--host', 'rs2', '--ssh-config', cli.lab.sshConfig, '-o', file, '--verbose', ...cli.trustArgs()]);

@@ -67,7 +67,7 @@ interface DirectorChoice {
 class FactsDrafter {
   readonly draft: ImportDraft;
   private readonly allVips = new Set<string>();
-  /** real-server address → host name and the addresses the host entry lists. */
+  /** real-server address → the --host entry it is an address of. */
   private readonly hostOfAddress = new Map<string, DraftHost>();
   private readonly directorHosts = new Map<string, DraftHost>();
   private readonly noted = new Set<string>();
@@ -135,7 +135,8 @@ class FactsDrafter {
 
   private realServerHost(h: ImportedMachine, realServerAddresses: Set<string>): DraftHost {
     const own = h.facts.state.addresses.filter((a) => !isLinkLocal(a) && !isLoopback(a) && !this.allVips.has(a.address));
-    const used = [...own.filter((a) => a.family === 'inet'), ...own.filter((a) => a.family === 'inet6')].filter((a) => realServerAddresses.has(a.address));
+    const used = [...own.filter((a) => a.family === 'inet'), ...own.filter((a) => a.family === 'inet6')]
+      .filter((a, i, all) => realServerAddresses.has(a.address) && all.findIndex((b) => b.address === a.address) === i);
     const host: DraftHost = { name: h.name, addresses: used.map((a) => a.address), ssh: h.ssh, comments: [...h.sshComments] };
     for (const a of used) if (!this.hostOfAddress.has(a.address)) this.hostOfAddress.set(a.address, host);
     const first = used[0];
