@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
 import { doctorCommand } from './doctorCommand';
+import { importCommand } from './importCommand';
 import { prepareCommand } from './prepareCommand';
 import { applyCommand } from './applyCommand';
 import { planCommand } from './planCommand';
@@ -14,7 +15,7 @@ import { renderCommand } from './renderCommand';
 import { statsCommand } from './statsCommand';
 import { validateCommand } from './validateCommand';
 
-const COMMANDS: readonly CliCommand[] = [validateCommand, renderCommand, planCommand, applyCommand, statsCommand, prepareCommand, doctorCommand];
+const COMMANDS: readonly CliCommand[] = [validateCommand, renderCommand, planCommand, applyCommand, statsCommand, prepareCommand, doctorCommand, importCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

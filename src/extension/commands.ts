@@ -40,6 +40,9 @@ export interface CommandServices {
   createClusterFile(): Promise<void>;
   showLog(): void;
   forgetSecrets(): Promise<void>;
+  importFromDirector(): Promise<void>;
+  /** An ipvsadm rules file's Uri (Explorer), or the active rules editor. */
+  importRulesFile(arg?: unknown): Promise<void>;
 }
 
 /** A command that connects to hosts: only in a trusted workspace; otherwise it says why. */
@@ -55,6 +58,7 @@ export function createCommands(services: CommandServices): CommandTable {
     'lvs.createClusterFile': { enabled: () => services.createClusterFile() },
     'lvs.showLog': { enabled: () => services.showLog() },
     'lvs.forgetSecrets': { enabled: () => services.forgetSecrets() },
+    'lvs.importRulesFile': { enabled: (arg?: unknown) => services.importRulesFile(arg) },
     // Everything else connects to the hosts named by the workspace's files.
     'lvs.showStats': hostAction('Showing connection statistics', (arg?: unknown) => services.showStats(arg)),
     'lvs.refresh': hostAction('Reading the live state', (arg?: unknown) => services.refresh(arg)),
@@ -67,6 +71,7 @@ export function createCommands(services: CommandServices): CommandTable {
     'lvs.restoreServer': hostAction('Restoring a real server', (arg?: unknown) => services.setWeight(arg, 'restore')),
     'lvs.setWeight': hostAction('Setting a weight', (arg?: unknown) => services.setWeight(arg, 'ask')),
     'lvs.openSshTerminal': hostAction('Opening an SSH terminal', (arg?: unknown) => services.openSshTerminal(arg)),
+    'lvs.importFromDirector': hostAction('Importing a cluster from a director', () => services.importFromDirector()),
   };
 }
 

@@ -96,6 +96,16 @@ export function activate(context: vscode.ExtensionContext): ActivationInfo {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         (require('./actions/sshTerminal') as typeof import('./actions/sshTerminal')).openSshTerminalAction(actions, arg);
       },
+      importFromDirector: async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { importFromDirector } = require('./actions/importActions') as typeof import('./actions/importActions');
+        await importFromDirector(ssh, log);
+      },
+      importRulesFile: async (arg) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { importRulesFile } = require('./actions/importActions') as typeof import('./actions/importActions');
+        await importRulesFile(arg, log);
+      },
       revealInFile: (arg) => revealInFile(arg),
       createClusterFile: () => createClusterFile(),
       showLog: () => log.show(),

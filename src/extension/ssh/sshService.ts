@@ -6,7 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { ClusterFile } from '../../core/clusterFile/types';
-import { clusterSshPool } from '../../core/operations/clusterPool';
+import { clusterSshPool, defaultTrustStorePath } from '../../core/operations/clusterPool';
+import type { ConnectOptions } from '../../core/ssh/connect';
 import type { SshPool } from '../../core/ssh/connectionPool';
 import type { LvsLog } from '../log';
 import { sshSettings } from '../settings';
@@ -33,16 +34,25 @@ export class SshService implements vscode.Disposable {
     const existing = this.pools.get(key);
     if (existing && existing.signature === signature) return existing.pool;
     existing?.pool.close();
-    const pool = clusterSshPool(model, {
+    const pool = clusterSshPool(model, this.connectOptions(vscode.workspace.asRelativePath(file)));
+    this.pools.set(key, { signature, pool });
+    return pool;
+  }
+
+  /**
+   * How every connection of the extension is made: VS Code prompts, the LVS log, the trust store setting;
+   * `source` (the cluster file's workspace-relative name) is named in every prompt.
+   */
+  connectOptions(source?: string): Omit<ConnectOptions, 'trustStorePath'> & { trustStorePath: string } {
+    const settings = sshSettings();
+    return {
       prompts: this.prompts.prompts(),
       // Remote commands and their exit status at info level; authentication details at debug.
       log: (line) => (/: (exec|exit) /.test(line) ? this.log.info(line) : this.log.debug(`ssh ${line}`)),
       readyTimeoutMs: settings.connectTimeoutSeconds * 1000,
-      source: vscode.workspace.asRelativePath(file),
-      ...(settings.trustStore ? { trustStorePath: settings.trustStore } : {}),
-    });
-    this.pools.set(key, { signature, pool });
-    return pool;
+      trustStorePath: settings.trustStore || defaultTrustStorePath(),
+      ...(source !== undefined ? { source } : {}),
+    };
   }
 
   dispose(): void {
