@@ -18,7 +18,7 @@ import { assertSafeRequirements, planActions, planHost } from '../../src/core/ho
 import { ifupHookContent, systemdUnitContent, SYSCTL_FILE, SYSTEMD_UNIT, SYSTEMD_WANTS } from '../../src/core/hostprep/persistence';
 import { batchCommand, writeFileAction } from '../../src/core/hostprep/remoteAction';
 import { runPreparation } from '../../src/core/hostprep/runHostPlan';
-import type { HostRunner } from '../../src/core/hostprep/runHostPlan';
+import type { HostRunner } from '../../src/core/ssh/remoteCommand';
 import { sysctlArgName, sysctlProcPath } from '../../src/core/hostprep/sysctlNames';
 import { commandLine } from '../../src/core/ssh/remoteCommand';
 import type { RemoteCommand } from '../../src/core/ssh/remoteCommand';

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RULES_CODES } from '../../src/core/ipvs/rulesCodes';
 import type { RulesCode } from '../../src/core/ipvs/rulesCodes';
-import { validateRules } from '../../src/core/ipvs/rulesValidator';
+import { parseRules } from '../../src/core/ipvs/rulesParser';
+
+const validateRules = (text: string) => parseRules(text).diagnostics;
 
 const S = '-A -t 10.0.0.1:80 -s rr\n';
 const S6 = '-A -t [2001:db8::1]:80 -s rr\n';

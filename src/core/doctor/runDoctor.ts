@@ -13,7 +13,7 @@ import { planHost, prepareQuery } from '../hostprep/hostPlan';
 import type { PlanOptions } from '../hostprep/hostPlan';
 import { readStateCommand } from '../hostprep/hostState';
 import type { HostState, StateQuery } from '../hostprep/hostState';
-import type { HostRunner } from '../hostprep/runHostPlan';
+import type { HostRunner } from '../ssh/remoteCommand';
 import { iptablesBlocking, nftBlocking } from './firewallRules';
 import type { TrafficTarget } from './firewallRules';
 import type { Finding } from './finding';

@@ -3,7 +3,7 @@
  * needed change (batched), ONE exec to read again and verify. Hosts run in parallel with bounded concurrency;
  * one failing host does not stop the others.
  */
-import type { RemoteCommand } from '../ssh/remoteCommand';
+import type { HostRunner } from '../ssh/remoteCommand';
 import { runOnHosts } from '../ssh/runOnHosts';
 import type { HostRequirements } from './hostRequirements';
 import { readStateCommand } from './hostState';
@@ -16,8 +16,6 @@ import { batchCommand } from './remoteAction';
 import type { ActionOutcome } from './remoteAction';
 import { teardownPlan, teardownQuery } from './teardownPlan';
 
-/** Runs one command on a host (an SshPool's `run`, or a fake in tests). */
-export type HostRunner = <T>(host: string, command: RemoteCommand<T>) => Promise<T>;
 
 export type StepOutcome = 'already done' | 'will change' | 'changed' | 'failed' | 'manual';
 

@@ -10,7 +10,8 @@ import type { ArpVerdict } from '../hostprep/arpCheck';
 import type { HostRequirements } from '../hostprep/hostRequirements';
 import { readStateCommand } from '../hostprep/hostState';
 import { runPreparation } from '../hostprep/runHostPlan';
-import type { HostReport, HostRunner, RunOptions } from '../hostprep/runHostPlan';
+import type { HostReport, RunOptions } from '../hostprep/runHostPlan';
+import type { HostRunner } from '../ssh/remoteCommand';
 
 export interface ArpResult {
   /** The director the ARP requests were sent from. */

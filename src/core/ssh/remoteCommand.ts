@@ -33,6 +33,9 @@ export interface RemoteCommand<T> {
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
 
+/** Runs one command on a host by name (an SshPool's `run`, or a fake in tests). */
+export type HostRunner = <T>(host: string, command: RemoteCommand<T>) => Promise<T>;
+
 /** A command whose result is its raw output. */
 export function rawCommand(argv: readonly string[], options: Omit<RemoteCommand<CommandOutput>, 'argv' | 'parse'> = {}): RemoteCommand<CommandOutput> {
   return { ...options, argv, parse: (output) => output };

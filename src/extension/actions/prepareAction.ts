@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { hostRequirements } from '../../core/hostprep/hostRequirements';
 import { formatArpVerdict, prepareCluster } from '../../core/operations/prepareCluster';
 import { formatReport, prepareSummaryLines } from '../../core/operations/prepareReport';
-import type { RemoteCommand } from '../../core/ssh/remoteCommand';
+import type { HostRunner } from '../../core/ssh/remoteCommand';
 import { sshSettings } from '../settings';
 import { isClusterNode } from '../targets';
 import { plural, resolveTarget, SHOW_LOG } from './actionTarget';
@@ -36,7 +36,7 @@ export async function prepareAction(ctx: ActionContext, arg?: unknown, teardown 
     reqs = reqs.filter((r) => pick.hosts.includes(r.host));
   }
   if (reqs.length === 0) { void vscode.window.showInformationMessage(`${verb}: no host to work on.`); return; }
-  const run = <T>(host: string, cmd: RemoteCommand<T>): Promise<T> => t.pool.run(host, cmd);
+  const run: HostRunner = (host, cmd) => t.pool.run(host, cmd);
   const options = { teardown, persist: true, init: 'auto' as const, concurrency: sshSettings().concurrency };
   const dry = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `${verb}: checking ${plural(reqs.length, 'host')}…` },

@@ -1,66 +1,17 @@
 /**
- * The collector's reading: the sectioned output of one exec, parsed with the real captures of the lab
- * (test/fixtures/ipvs/{dr,nat}), merged into snapshots (deltas, share of traffic), and large generated tables.
+ * Readings merged into snapshots (src/core/stats/snapshot.ts): the lab's real DR and NAT captures, host and
+ * service names from the cluster file, deltas, the share-of-traffic baseline, 10,000-entry readings, any order.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { connectionsCommand, pageConnections } from '../../src/core/stats/connections';
-import { parseConnListing } from '../../src/core/ipvs/connParser';
+import { validateClusterFile } from '../../src/core/clusterFile/validate';
 import { buildSnapshot, deltaRate } from '../../src/core/stats/snapshot';
 import type { ShareBaseline } from '../../src/core/stats/snapshot';
-import { shareOfTraffic } from '../../src/core/stats/shareOfTraffic';
-import { parseStatsReading, readingScript, splitSections, statsReadingCommand, StatsReadingError } from '../../src/core/stats/statsReading';
-import type { SectionName } from '../../src/core/stats/statsReading';
-import { commandLine } from '../../src/core/ssh/remoteCommand';
 import { statsTarget } from '../../src/core/stats/statsPool';
-import { validateClusterFile } from '../../src/core/clusterFile/validate';
+import { parseStatsReading } from '../../src/core/stats/statsReading';
+import { drOutput, fixture, sectioned } from '../support/statsReadingText';
 
-const FIX = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'ipvs');
-const fixture = (mode: string, name: string): string => readFileSync(join(FIX, mode, name), 'utf8');
-
-function sectioned(parts: [SectionName, string, number?][]): string {
-  return parts.map(([n, t, st]) => `@@lvs-stats begin ${n}\n${t}${t.endsWith('\n') ? '' : '\n'}@@lvs-stats end ${n} ${st ?? 0}\n`).join('');
-}
-
-function drOutput(stats = fixture('dr', 'ipvsadm_-Ln_--stats_--exact.txt')): string {
-  return sectioned([['stats', stats], ['rate', fixture('dr', 'ipvsadm_-Ln_--rate.txt')], ['list', fixture('dr', 'ipvsadm_-Ln.txt')]]);
-}
-
-describe('stats reading (one exec, sectioned)', () => {
-  test('the command is one sh -c script with the three listings, privileged, with a short timeout', () => {
-    const cmd = statsReadingCommand();
-    assert.equal(cmd.argv[0], 'sh');
-    assert.equal(cmd.argv[1], '-c');
-    assert.equal(cmd.argv.length, 3);
-    assert.match(cmd.argv[2], /ipvsadm -Ln --stats --exact/);
-    assert.match(cmd.argv[2], /ipvsadm -Ln --rate --exact/);
-    assert.match(cmd.argv[2], /ipvsadm -Ln 2>&1/);
-    assert.doesNotMatch(cmd.argv[2], /thresholds|persistent/);
-    assert.equal(cmd.privileged, true);
-    assert.ok((cmd.timeoutMs ?? 0) <= 15_000);
-    assert.match(commandLine(cmd.argv, 'non-interactive'), /^sudo -n -- sh -c '/);
-    const more = readingScript(['stats', 'rate', 'list', 'thresholds', 'persistent']);
-    assert.match(more, /--thresholds/);
-    assert.match(more, /--persistent-conn/);
-  });
-
-  test('the script really produces what the parser splits (run by a local sh with a fake ipvsadm)', async () => {
-    const { execFileSync } = await import('node:child_process');
-    const { mkdtempSync, writeFileSync, chmodSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'fake-ipvsadm-'));
-    writeFileSync(join(dir, 'ipvsadm'), `#!/bin/sh\ncase "$*" in\n*--stats*) cat '${join(FIX, 'dr', 'ipvsadm_-Ln_--stats_--exact.txt')}';;\n*--rate*) cat '${join(FIX, 'dr', 'ipvsadm_-Ln_--rate.txt')}';;\n*) cat '${join(FIX, 'dr', 'ipvsadm_-Ln.txt')}';;\nesac\n`);
-    chmodSync(join(dir, 'ipvsadm'), 0o755);
-    const cmd = statsReadingCommand();
-    const stdout = execFileSync(cmd.argv[0], cmd.argv.slice(1), { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: 'utf8' });
-    const r = cmd.parse({ stdout, stderr: '', exitCode: 0 });
-    assert.equal(r.stats.services[0].realServers.length, 2);
-    assert.equal(r.rate.services[0].counters.cps, 4);
-    assert.equal(r.list.table.services[0].scheduler, 'rr');
-  });
-
+describe('stats snapshot', () => {
   test('DR capture: totals, kernel rates, ActiveConn/InActConn and weights per real server', () => {
     const reading = parseStatsReading(drOutput());
     const snap = buildSnapshot(reading, { director: 'director', time: 1_000_000, serviceNames: new Map([['tcp:10.116.0.200:80', 'http']]) });
@@ -144,14 +95,6 @@ describe('stats reading (one exec, sectioned)', () => {
     assert.equal(deltaRate({ conns: 1, inPkts: 0, outPkts: 0, inBytes: 0, outBytes: 0 }, { conns: 5, inPkts: 0, outPkts: 0, inBytes: 0, outBytes: 0 }, 2), undefined);
   });
 
-  test('a failing section surfaces ipvsadm\'s own message; a missing section is an error', () => {
-    const out = sectioned([['stats', 'Can\'t initialize ipvs: Protocol not available\nAre you sure that IP Virtual Server is built in the kernel or as module?', 2], ['rate', ''], ['list', '']]);
-    assert.throws(() => parseStatsReading(out), (e: Error) => e instanceof StatsReadingError && /exited with 2: Can't initialize ipvs/.test(e.message));
-    assert.throws(() => parseStatsReading(sectioned([['stats', '', 127], ['rate', ''], ['list', '']])), /not installed/);
-    assert.throws(() => parseStatsReading('sudo: a password is required\n'), /no 'stats' section/);
-    assert.equal(splitSections(drOutput()).size, 3);
-  });
-
   test('10,000 entries: a generated --stats/--rate/-Ln reading parses and merges completely', () => {
     const services = 1000;
     const per = 9;
@@ -214,39 +157,6 @@ describe('stats reading (one exec, sectioned)', () => {
       }
     }
   });
-});
-
-describe('share of traffic', () => {
-  test('expected share from the weights, observed share of new connections since the baseline', () => {
-    const s = shareOfTraffic([
-      { id: 'a', endpoint: 'a', weight: 3, conns: 130, baselineConns: 100 },
-      { id: 'b', endpoint: 'b', weight: 1, conns: 60, baselineConns: 50 },
-    ]);
-    assert.equal(s.basis, 'window');
-    assert.equal(s.connections, 40);
-    assert.deepEqual(s.rows.map((r) => [r.expected, r.observed]), [[0.75, 0.75], [0.25, 0.25]]);
-    assert.equal(s.maxDeviation, 0);
-  });
-
-  test('a skewed scheduler shows as deviation; weight 0 (quiesced) expects nothing', () => {
-    const s = shareOfTraffic([
-      { id: 'a', endpoint: 'a', weight: 1, conns: 90, baselineConns: 0 },
-      { id: 'b', endpoint: 'b', weight: 1, conns: 10, baselineConns: 0 },
-      { id: 'c', endpoint: 'c', weight: 0, conns: 0, baselineConns: 0 },
-    ]);
-    assert.deepEqual(s.rows.map((r) => r.expected), [0.5, 0.5, 0]);
-    assert.deepEqual(s.rows.map((r) => r.observed), [0.9, 0.1, 0]);
-    assert.ok(Math.abs(s.maxDeviation - 0.4) < 1e-12);
-  });
-
-  test('no new connections yet: all-time totals; nothing at all: zeros; unknown weights count as equal', () => {
-    const t = shareOfTraffic([{ id: 'a', endpoint: 'a', conns: 30 }, { id: 'b', endpoint: 'b', conns: 10 }]);
-    assert.equal(t.basis, 'totals');
-    assert.deepEqual(t.rows.map((r) => [r.expected, r.observed]), [[0.5, 0.75], [0.5, 0.25]]);
-    const z = shareOfTraffic([{ id: 'a', endpoint: 'a', weight: 0, conns: 0 }]);
-    assert.deepEqual(z.rows.map((r) => [r.expected, r.observed]), [[0, 0]]);
-    assert.equal(z.maxDeviation, 0);
-  });
 
   test('the snapshot keeps a baseline per real server: observed counts the connections since the first reading', () => {
     const baseline: ShareBaseline = new Map();
@@ -257,21 +167,5 @@ describe('share of traffic', () => {
     assert.equal(second.services[0].share.basis, 'window');
     assert.equal(second.services[0].share.connections, 10);
     assert.deepEqual(second.services[0].share.rows.map((r) => r.observed), [0.8, 0.2]);
-  });
-});
-
-describe('connection table on demand', () => {
-  test('ipvsadm -Lnc once, then filter and pages of it', () => {
-    assert.deepEqual(connectionsCommand().argv, ['ipvsadm', '-Lnc']);
-    const table = parseConnListing(fixture('dr', 'ipvsadm_-Lnc.txt'));
-    const all = pageConnections(table, { director: 'd', filter: '', page: 0, pageSize: 10, fetchedAt: 1 });
-    assert.equal(all.total, table.connections.length);
-    assert.equal(all.rows.length, 10);
-    const est = pageConnections(table, { director: 'd', filter: 'established', page: 0, pageSize: 10, fetchedAt: 1 });
-    assert.ok(est.matched >= 1 && est.rows.every((r) => r.state === 'ESTABLISHED'));
-    const rs1 = pageConnections(table, { director: 'd', filter: '10.116.0.11:80 fin', page: 99, pageSize: 5, fetchedAt: 1 });
-    assert.ok(rs1.matched > 0);
-    assert.equal(rs1.page, Math.ceil(rs1.matched / 5) - 1, 'a page past the end shows the last page');
-    assert.ok(rs1.rows.every((r) => r.destination === '10.116.0.11:80' && r.state === 'FIN_WAIT'));
   });
 });
