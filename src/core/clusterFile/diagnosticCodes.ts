@@ -50,6 +50,12 @@ export const CLUSTER_FILE_CODES = {
   LVS037: { severity: 'error', summary: 'conflicting or misplaced keys' },
   LVS038: { severity: 'error', summary: 'vipLabel not prefixed by the interface name' },
   LVS039: { severity: 'error', summary: 'director has no interface for the VIP' },
+  LVS040: { severity: 'error', summary: 'keepalived key on a cluster of engine ipvsadm' },
+  LVS041: { severity: 'error', summary: 'VRRP virtual router id used twice on one link' },
+  LVS042: { severity: 'warning', summary: 'two directors with the same VRRP priority (split-brain risk)' },
+  LVS043: { severity: 'warning', summary: 'vrrp strict without accept: the VIP does not answer' },
+  LVS044: { severity: 'error', summary: 'health check of a fwmark service without a port' },
+  LVS045: { severity: 'error', summary: 'health check option that does not apply to its type' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ClusterFileCode = keyof typeof CLUSTER_FILE_CODES;
