@@ -184,6 +184,12 @@ class SemanticChecker {
       this.sink.report('LVS043', vrrp.strictWithoutAccept,
         'With "strict: true" keepalived adds a firewall rule dropping every packet to the VIPs that is not VRRP (vrrp_strict implies no accept mode), so the services behind them do not answer (acassen/keepalived#2339). Add "accept: true".');
     }
+    if (!vrrp.spec.multicast) {
+      for (const d of directors) {
+        if ((this.hosts.get(d.spec.host)?.spec.addresses.length ?? 0) > 0) continue;
+        this.sink.report('LVS027', d.host, `Director "${d.spec.host}" has no address: unicast VRRP sends its adverts from it to the other directors. Give host "${d.spec.host}" an "address" (or set "multicast: true").`);
+      }
+    }
     const links = directors.map((d) => {
       const host = this.hosts.get(d.spec.host);
       const address = host?.spec.addresses.find((a) => !a.includes(':'));
