@@ -52,7 +52,8 @@ const kaOther = (id: number): string => `
     - host: node2
   engine: keepalived
   vrrp: { virtualRouterId: ${id} }
-  services: []
+  services:
+    - { protocol: tcp, vip: 192.168.116.202, port: 80 }
 `;
 const fwmarkSvc = (check: string): string => `
 - fwmark: 10

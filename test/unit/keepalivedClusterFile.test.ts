@@ -112,11 +112,16 @@ describe('keepalived keys: diagnostics and their ranges', () => {
       at(text, 'hysteresis:'), at(text, 'healthCheck:', 1), at(text, 'healthCheck:', 2)].sort((a, b) => a.line - b.line));
   });
 
-  it('LVS005 for a keepalived cluster without vrrp, and for vrrp without virtualRouterId', () => {
-    const noVrrp = file('  - name: ha\n    engine: keepalived\n    directors: [{ host: d1 }]\n');
+  it('LVS005 for a keepalived cluster without vrrp, for vrrp without virtualRouterId, and without a VIP', () => {
+    const svc = '    services: [{ protocol: tcp, vip: 10.1.0.200, port: 80 }]\n';
+    const noVrrp = file(`  - name: ha\n    engine: keepalived\n    directors: [{ host: d1 }]\n${svc}`);
     assertRange(noVrrp, only(noVrrp, 'LVS005'), 'name', 4);
-    const noId = file('  - name: ha\n    engine: keepalived\n    directors: [{ host: d1 }]\n    vrrp: { advertInterval: 1 }\n');
+    const noId = file(`  - name: ha\n    engine: keepalived\n    directors: [{ host: d1 }]\n    vrrp: { advertInterval: 1 }\n${svc}`);
     assertRange(noId, only(noId, 'LVS005'), 'advertInterval');
+    const noVip = file('  - name: ha\n    engine: keepalived\n    directors: [{ host: d1 }]\n    vrrp: { virtualRouterId: 3 }\n    services: [{ fwmark: 4 }]\n');
+    const d = only(noVip, 'LVS005');
+    assertRange(noVip, d, 'ha');
+    assert.match(d.message, /no IPv4 VIP/);
   });
 
   it('LVS008 explains why VRRP takes no password', () => {
@@ -134,7 +139,7 @@ describe('keepalived keys: diagnostics and their ranges', () => {
   });
 
   it('LVS041 at the second cluster\'s virtual router id', () => {
-    const text = file(`${HA}  - name: ha2\n    engine: keepalived\n    directors: [{ host: d2 }]\n    vrrp: { virtualRouterId: 51 }\n`);
+    const text = file(`${HA}  - name: ha2\n    engine: keepalived\n    directors: [{ host: d2 }]\n    vrrp: { virtualRouterId: 51 }\n    services: [{ protocol: tcp, vip: 10.1.0.201, port: 80 }]\n`);
     const d = only(text, 'LVS041');
     assertRange(text, d, '51', 1);
     assert.match(d.message, /"ha"/);

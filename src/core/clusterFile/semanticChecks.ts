@@ -180,6 +180,13 @@ class SemanticChecker {
     });
     const vrrp = cluster.vrrp;
     if (!vrrp) return;
+    // keepalived refuses an instance without a VIP of its own family (the family it sends adverts in).
+    const firstHost = directors.length > 0 ? this.hosts.get(directors[0].spec.host) : undefined;
+    const family = firstHost && firstHost.spec.addresses.length > 0 && firstHost.spec.addresses.every((a) => a.includes(':')) ? 'inet6' : 'inet';
+    if (!cluster.services.some((s) => s.spec.vip !== undefined && s.spec.family === family)) {
+      this.sink.report('LVS005', cluster.name,
+        `Cluster "${cluster.spec.name}" has engine keepalived but no ${familyName(family)} VIP: its VRRP instance needs at least one (give a service, or a fwmark service, "vip").`);
+    }
     if (vrrp.strictWithoutAccept) {
       this.sink.report('LVS043', vrrp.strictWithoutAccept,
         'With "strict: true" keepalived adds a firewall rule dropping every packet to the VIPs that is not VRRP (vrrp_strict implies no accept mode), so the services behind them do not answer (acassen/keepalived#2339). Add "accept: true".');
