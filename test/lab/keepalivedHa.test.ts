@@ -8,7 +8,9 @@
  *  - failover: the master's link goes down while the client sends ~10 requests/s (a bounded count) → the
  *    backup takes the VIP; the failed requests and the gap are counted; link up → the master takes it back;
  *  - a configuration keepalived refuses (an interface director2 does not have) → exit 4, no file changed on
- *    either director, the VIP stays where it is.
+ *    either director, the VIP stays where it is;
+ *  - coexistence: `lab-web` (engine ipvsadm, prune: true) applied on the same director keeps keepalived's
+ *    service, and keepalived's reload for a changed weight keeps lab-web's.
  *
  * Times are read from the guest's one clock (every lab host is a namespace of one VM) and printed.
  */
@@ -74,7 +76,7 @@ describe('keepalived engine on the lab (lab-ha)', { skip }, () => {
   const cli = labCliSuite('keepalived-ha');
   const haFile = (): string => join(dirname(cli.lab.lvsYaml), 'lvs-ha.yaml');
 
-  test('apply, health checks, failover, refused configuration', async (t) => {
+  test('apply, health checks, failover, refused configuration, coexistence', async (t) => {
     await withLabLock(async () => {
       await resetLab();
       const file = haFile();
@@ -157,6 +159,25 @@ describe('keepalived engine on the lab (lab-ha)', { skip }, () => {
         assert.deepEqual(await holders(), ['director']);
         const stillPid = await labExec('director', 'kill -0 $(cat /run/keepalived.pid)');
         assert.equal(stillPid.code, 0, 'keepalived still runs on director');
+      });
+
+      await t.test('coexistence: lab-web (ipvsadm, prune) and lab-ha (keepalived) on director leave each other\'s services alone', async () => {
+        const both = join(cli.dir, 'lvs-both.yaml');
+        const web = '  - name: lab-web\n    prune: true\n    directors: [{ host: director, interface: eth0 }]\n    services:\n' +
+          `      - { protocol: tcp, vip: ${LAB_ADDR.vip}, port: 80, scheduler: rr, realServers: [{ host: rs1, port: 80 }] }\n`;
+        writeFileSync(both, `${readFileSync(file, 'utf8')}${web}`);
+        const webApply = await lvsctl(['apply', both, '--cluster', 'lab-web', '--yes', '--force', ...cli.trustArgs()]);
+        assert.equal(webApply.code, 0, `${webApply.stdout}\n${webApply.stderr}`);
+        assert.ok(!webApply.stdout.includes(VIP), `the ipvsadm plan mentions keepalived's service:\n${webApply.stdout}`);
+        const table = await labRun('director', 'ipvsadm -S -n');
+        assert.match(table, new RegExp(`-A -t ${VIP.replace(/\./g, '\\.')}:80 -s rr`));
+        assert.match(table, new RegExp(`-A -t ${LAB_ADDR.vip.replace(/\./g, '\\.')}:80 -s rr`));
+        writeFileSync(both, readFileSync(both, 'utf8').replace('{ host: rs2, port: 80, method: dr, weight: 1 }', '{ host: rs2, port: 80, method: dr, weight: 2 }'));
+        const haApply = await lvsctl(['apply', both, '--cluster', 'lab-ha', '--yes', ...cli.trustArgs()]);
+        assert.equal(haApply.code, 0, `${haApply.stdout}\n${haApply.stderr}`);
+        const after = await labRun('director', 'ipvsadm -S -n');
+        assert.match(after, new RegExp(`-a -t ${VIP.replace(/\./g, '\\.')}:80 -r ${LAB_ADDR.rs2.replace(/\./g, '\\.')}:80 -g -w 2`), after);
+        assert.match(after, new RegExp(`-A -t ${LAB_ADDR.vip.replace(/\./g, '\\.')}:80 -s rr`), 'keepalived\'s reload kept lab-web\'s service');
       });
     });
   });
