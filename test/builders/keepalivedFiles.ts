@@ -43,7 +43,7 @@ export const EVERY_KEY = `${HOSTS}clusters:
     directors:
       - { host: director, interface: eth0, vipLabel: "eth0:ha", priority: 200 }
       - { host: director2, interface: eth0 }
-    vrrp: { virtualRouterId: 117, advertInterval: 0.25, preempt: true, preemptDelay: 2.5 }
+    vrrp: { virtualRouterId: 117, advertInterval: 0.25, preempt: true, preemptDelay: 2.5, syncConnections: true }
     services:
       - name: web
         protocol: tcp

@@ -7,6 +7,8 @@
  *    detection time, every request answers rs2; started again → rs1 is back;
  *  - failover: the master's link goes down while the client sends ~10 requests/s (a bounded count) → the
  *    backup takes the VIP; the failed requests and the gap are counted; link up → the master takes it back;
+ *  - connection sync (`syncConnections: true`): one long-lived connection through the VIP keeps echoing
+ *    across a failover (the backup's kernel table knows it);
  *  - a configuration keepalived refuses (an interface director2 does not have) → exit 4, no file changed on
  *    either director, the VIP stays where it is;
  *  - coexistence: `lab-web` (engine ipvsadm, prune: true) applied on the same director keeps keepalived's
@@ -76,7 +78,7 @@ describe('keepalived engine on the lab (lab-ha)', { skip }, () => {
   const cli = labCliSuite('keepalived-ha');
   const haFile = (): string => join(dirname(cli.lab.lvsYaml), 'lvs-ha.yaml');
 
-  test('apply, health checks, failover, refused configuration, coexistence', async (t) => {
+  test('apply, health checks, failover, connection sync, refused configuration, coexistence', async (t) => {
     await withLabLock(async () => {
       await resetLab();
       const file = haFile();
@@ -139,6 +141,36 @@ describe('keepalived engine on the lab (lab-ha)', { skip }, () => {
         await waitHolder('director');
       });
 
+      await t.test('connection sync: an established connection survives the failover', async () => {
+        const sync = join(cli.dir, 'lvs-ha-sync.yaml');
+        const echo = '      - name: echo\n        protocol: tcp\n        vip: 10.116.0.201\n        port: 7\n        scheduler: rr\n' +
+          '        realServers: [{ host: rs1 }, { host: rs2 }]\n';
+        writeFileSync(sync, `${readFileSync(file, 'utf8').replace('      advertInterval: 1\n', '      advertInterval: 1\n      syncConnections: true\n')}${echo}`);
+        await Promise.all((['rs1', 'rs2'] as const).map((h) => labRun(h, 'nohup socat TCP-LISTEN:7,fork,reuseaddr EXEC:cat </dev/null >/dev/null 2>&1 &')));
+        const apply = await lvsctl(['apply', sync, '--yes', ...cli.trustArgs()]);
+        assert.equal(apply.code, 0, `${apply.stdout}\n${apply.stderr}`);
+        await waitHolder('director');
+        // 80 lines, one every 0.2 s, over ONE connection; the master's link goes down once the backup's kernel
+        // has the connection from the sync daemon (the master flushes its sync buffer every 2 s).
+        const conn = labExec('client', `(for i in $(seq 80); do echo $i; sleep 0.2; done) | socat -t 5 - TCP:${VIP}:7`, { timeoutMs: 120_000 });
+        const entry = new RegExp(`ESTABLISHED\\s+\\S+\\s+${VIP.replace(/\./g, '\\.')}:7\\s`);
+        const synced = await labExec('director2', `for i in $(seq 40); do ipvsadm -Lnc | grep -Eq '${entry.source}' && exit 0; sleep 0.25; done; exit 1`);
+        assert.equal(synced.code, 0, 'director2\'s kernel learnt the connection from the sync daemon');
+        let echoed: { stdout: string; code: number | null };
+        try {
+          await labRun('director', 'ip link set eth0 down');
+          await waitHolder('director2');
+          echoed = await conn;
+        } finally {
+          await labRun('director', `ip link set eth0 up && ip route replace default via ${LAB_ADDR.routerLan}`);
+        }
+        const lines = echoed.stdout.trim().split('\n');
+        process.stdout.write(`# keepalived sync: ${lines.length} of 80 lines echoed over one connection across the failover (exit ${echoed.code})\n`);
+        assert.equal(echoed.code, 0);
+        assert.deepEqual(lines, Array.from({ length: 80 }, (_, i) => String(i + 1)));
+        await waitHolder('director');
+      });
+
       await t.test('a configuration keepalived refuses changes nothing and the VIP stays', async () => {
         const bad = join(cli.dir, 'lvs-ha-bad.yaml');
         const text = readFileSync(file, 'utf8');
@@ -168,7 +200,7 @@ describe('keepalived engine on the lab (lab-ha)', { skip }, () => {
         writeFileSync(both, `${readFileSync(file, 'utf8')}${web}`);
         const webApply = await lvsctl(['apply', both, '--cluster', 'lab-web', '--yes', '--force', ...cli.trustArgs()]);
         assert.equal(webApply.code, 0, `${webApply.stdout}\n${webApply.stderr}`);
-        assert.ok(!webApply.stdout.includes(VIP), `the ipvsadm plan mentions keepalived's service:\n${webApply.stdout}`);
+        assert.ok(!webApply.stdout.includes(`${VIP}:80`), `the ipvsadm plan mentions keepalived's service:\n${webApply.stdout}`);
         const table = await labRun('director', 'ipvsadm -S -n');
         assert.match(table, new RegExp(`-A -t ${VIP.replace(/\./g, '\\.')}:80 -s rr`));
         assert.match(table, new RegExp(`-A -t ${LAB_ADDR.vip.replace(/\./g, '\\.')}:80 -s rr`));

@@ -76,7 +76,7 @@ describe('keepalived keys: the model', () => {
 
   it('has the engine, the VRRP instance with its defaults, and priorities from the order of the directors', () => {
     assert.equal(cluster.engine, 'keepalived');
-    assert.deepEqual(cluster.vrrp, { virtualRouterId: 51, advertInterval: 0.5, preempt: true, multicast: false, strict: false, accept: false });
+    assert.deepEqual(cluster.vrrp, { virtualRouterId: 51, advertInterval: 0.5, preempt: true, multicast: false, strict: false, accept: false, syncConnections: false });
     assert.deepEqual(cluster.directors.map((d) => [d.host, d.priority]), [['d1', 150], ['d2', 140]]);
   });
 

@@ -94,7 +94,7 @@ describe('renderKeepalivedConf', () => {
   it('maps every key to its keepalived 2.x spelling', () => {
     const text = renderKeepalivedConf({ model: model(EVERY_KEY), cluster: 'every', director: 'director', sourceLabel: 'x.yaml' });
     const expectLines = [
-      'enable_script_security', 'script_user root', 'priority 200', 'advert_int 0.25', 'preempt_delay 2.5',
+      'enable_script_security', 'script_user root', 'lvs_sync_daemon eth0 every id 117', 'priority 200', 'advert_int 0.25', 'preempt_delay 2.5',
       '10.116.0.202/32 dev eth0 label eth0:ha', 'fd16:116::202/128 dev eth0', 'virtual_server 10.116.0.202 443 {',
       'lvs_sched sh', 'sh-fallback', 'sh-port', 'persistence_timeout 600', 'persistence_granularity 255.255.255.0',
       'quorum 2', 'hysteresis 1', 'sorry_server 10.116.0.99 443', 'uthreshold 100', 'lthreshold 10', 'SSL_GET {',

@@ -19,7 +19,7 @@ export const OBJECT_KEYS: Readonly<Record<ObjectKind, readonly string[]>> = {
   persistence: ['timeout', 'netmask'],
   realServer: ['host', 'address', 'port', 'method', 'weight', 'upperThreshold', 'lowerThreshold', 'tunnel', 'healthCheck'],
   tunnel: ['type', 'port', 'checksum'],
-  vrrp: ['virtualRouterId', 'advertInterval', 'preempt', 'preemptDelay', 'multicast', 'strict', 'accept'],
+  vrrp: ['virtualRouterId', 'advertInterval', 'preempt', 'preemptDelay', 'multicast', 'strict', 'accept', 'syncConnections'],
   healthCheck: ['type', 'port', 'interval', 'timeout', 'retries', 'retryDelay', 'warmup', 'inhibitOnFailure', 'path',
     'statusCodes', 'digest', 'virtualHost', 'dnsName', 'dnsType', 'script'],
   sorryServer: ['address', 'port'],

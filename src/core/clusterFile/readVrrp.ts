@@ -40,11 +40,12 @@ export function readVrrp(r: EntryReader, entry: Entry): ParsedVrrp | undefined {
   const strictEntry = e.get('strict');
   const strict = r.boolean(strictEntry) ?? false;
   const accept = r.boolean(e.get('accept')) ?? false;
+  const syncConnections = r.boolean(e.get('syncConnections')) ?? false;
   if (strict && !multicast && strictEntry) {
     r.sink.report('LVS037', strictEntry.keySpan, 'keepalived\'s strict mode (vrrp_strict) forbids unicast peers: set "multicast: true" or leave strict out.');
   }
   if (id === undefined) return undefined;
-  const spec: VrrpSpec = { virtualRouterId: id, advertInterval: advert ?? 1, preempt, multicast, strict, accept };
+  const spec: VrrpSpec = { virtualRouterId: id, advertInterval: advert ?? 1, preempt, multicast, strict, accept, syncConnections };
   if (preemptDelay !== undefined && preempt) spec.preemptDelay = preemptDelay;
   const parsed: ParsedVrrp = { spec, virtualRouterId: (idEntry as Entry).valueSpan };
   if (strict && !accept && strictEntry) parsed.strictWithoutAccept = strictEntry.keySpan;

@@ -127,6 +127,8 @@ export interface VrrpSpec {
   strict: boolean;
   /** Accept packets to the VIPs on a director that is not the address owner. */
   accept: boolean;
+  /** The kernel's connection sync daemon (keepalived lvs_sync_daemon): established connections survive a failover. */
+  syncConnections: boolean;
 }
 
 export type HealthCheckType = 'tcp' | 'http' | 'https' | 'dns' | 'smtp' | 'misc';

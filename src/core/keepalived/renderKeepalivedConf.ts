@@ -86,6 +86,10 @@ export function renderKeepalivedConf(input: KeepalivedRenderInput): string {
   w.block(['global_defs'], () => {
     w.line('router_id', kaWord(director.host));
     if (cluster.vrrp?.strict) w.line('vrrp_strict');
+    // The master's kernel sends its connections to the backup's (multicast on the VRRP interface).
+    if (cluster.vrrp?.syncConnections && director.interface !== undefined) {
+      w.line('lvs_sync_daemon', kaWord(director.interface), kaWord(cluster.name), 'id', cluster.vrrp.virtualRouterId);
+    }
     if (needsScripts) {
       w.line('enable_script_security');
       w.line('script_user', 'root');

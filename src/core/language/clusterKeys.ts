@@ -88,6 +88,7 @@ const VRRP: FieldSpec = {
     multicast: { type: 'boolean', doc: 'Multicast adverts to 224.0.0.18 instead of unicast to the other directors\' addresses (default `false`).' },
     strict: { type: 'boolean', doc: 'keepalived `vrrp_strict`: RFC compliance; needs `multicast: true` and `accept: true` to keep the VIPs reachable.' },
     accept: { type: 'boolean', doc: 'Accept packets to the VIPs when not the address owner (`accept`); needed with `strict`.' },
+    syncConnections: { type: 'boolean', doc: 'Run the kernel\'s IPVS connection sync daemon (`lvs_sync_daemon IF INSTANCE`): the master sends its connection table to the backup, so established connections survive a failover.' },
   },
 };
 
