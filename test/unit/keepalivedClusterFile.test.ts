@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateClusterFile } from '../../src/core/clusterFile/validate';
 import type { Diagnostic } from '../../src/core/diagnostics';
+import { glossaryMarkdown } from '../../src/core/language/glossary';
 
 const HOSTS = `hosts:
   - { name: d1, address: 10.1.0.10/24, interface: eth0 }
@@ -181,5 +182,12 @@ describe('keepalived keys: diagnostics and their ranges', () => {
     assertRange(misc, only(misc, 'LVS009'), '"/bin/check $HOME"');
     const noScript = file(HA.replace('healthCheck: { type: tcp, port: 8080 }', 'healthCheck: { type: misc }'));
     assertRange(noScript, only(noScript, 'LVS005'), 'type', 1);
+  });
+});
+
+describe('keepalived words in the glossary (hover and completion docs)', () => {
+  it('explains both engines and the check types', () => {
+    for (const w of ['ipvsadm', 'keepalived']) assert.match(glossaryMarkdown(w) ?? '', new RegExp(`^\\*\\*engine ${w}\\*\\*`));
+    for (const w of ['http', 'https', 'dns', 'smtp', 'misc']) assert.match(glossaryMarkdown(w) ?? '', /_CHECK|_GET/);
   });
 });
