@@ -4,6 +4,7 @@ import { applyCluster, applyResultText } from '../core/operations/applyCluster';
 import { previewDirectors, previewHasChanges, previewText } from '../core/operations/directorPreview';
 import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
+import { keepalivedApply } from './keepalivedCommands';
 import { loadClusterFile } from './loadClusterFile';
 import { clusterPool, confirm, defaultTrustStore } from './planCommand';
 
@@ -36,6 +37,7 @@ Options:
                        (/etc/ipvsadm.rules or /etc/sysconfig/ipvsadm), only when it changes
   --lock-wait S        wait up to S seconds (default 30) for another apply's lock
   --trust-store PATH   where accepted host keys are stored (default ~/.config/vscode-lvs/known_hosts)
+  --take-over          engine keepalived: replace a keepalived.conf lvsctl did not write (docs/ha.md)
 
 Exit codes: 0 every director holds the file's table (applied, or nothing to do); 1 the file has
 errors; 2 usage; 3 not confirmed (answered no, or no terminal and no --yes); 4 failed on some director,
@@ -51,7 +53,7 @@ export const applyCommand: CliCommand = {
     const parsed = parseCommandArgs(args, {
           cluster: { type: 'string' }, yes: { type: 'boolean', short: 'y' }, force: { type: 'boolean' },
           'drain-timeout': { type: 'string' }, persist: { type: 'boolean' }, 'lock-wait': { type: 'string' },
-          'trust-store': { type: 'string' },
+          'trust-store': { type: 'string' }, 'take-over': { type: 'boolean' },
         });
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('exactly one FILE is needed');
@@ -64,6 +66,8 @@ export const applyCommand: CliCommand = {
     const lockWait = seconds('lock-wait', values['lock-wait'], 30);
     const loaded = await loadClusterFile('apply', positionals[0], values.cluster, io);
     if (typeof loaded === 'number') return loaded;
+    // engine: keepalived — its own apply (src/cli/keepalivedCommands.ts).
+    if (loaded.cluster.engine === 'keepalived') return keepalivedApply(loaded, { file: positionals[0], yes: values.yes ?? false, takeOver: values['take-over'] ?? false, lockWaitSeconds: lockWait, ...(values['trust-store'] !== undefined ? { trustStore: values['trust-store'] } : {}) }, io);
     const force = values.force ?? false;
 
     const pool = clusterPool(loaded.model, values['trust-store'] ?? defaultTrustStore());

@@ -11,6 +11,7 @@ import { planTable } from '../core/plan/planTable';
 import type { SshPool } from '../core/ssh/connectionPool';
 import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
+import { keepalivedPlan } from './keepalivedCommands';
 import { loadClusterFile } from './loadClusterFile';
 import { openSshSession } from './sshSession';
 
@@ -65,6 +66,8 @@ export const planCommand: CliCommand = {
     if (positionals.length !== 1) throw new UsageError('exactly one FILE is needed');
     const loaded = await loadClusterFile('plan', positionals[0], values.cluster, io);
     if (typeof loaded === 'number') return loaded;
+    // engine: keepalived — its own plan (src/cli/keepalivedCommands.ts).
+    if (loaded.cluster.engine === 'keepalived') return keepalivedPlan(loaded, { file: positionals[0], json: values.json ?? false, detailedExitcode: values['detailed-exitcode'] ?? false, ...(values['trust-store'] !== undefined ? { trustStore: values['trust-store'] } : {}), ...(values.live !== undefined ? { live: values.live } : {}) }, io);
 
     let previews: DirectorPreview[];
     if (values.live !== undefined) {

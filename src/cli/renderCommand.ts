@@ -1,29 +1,35 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
+import type { ClusterFile } from '../core/clusterFile/types';
 import { desiredTable } from '../core/clusterFile/desiredTable';
 import { validateClusterFile } from '../core/clusterFile/validate';
 import { formatDiagnostic, hasErrors } from '../core/diagnostics';
 import { classifyFile } from '../core/fileKinds';
 import { parseRules } from '../core/ipvs/rulesParser';
 import { renderRules } from '../core/ipvs/rulesRenderer';
+import { renderKeepalivedConfs } from '../core/keepalived/renderKeepalivedConf';
 import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
 
-const USAGE = `Usage: lvsctl render FILE [--cluster NAME]
+const USAGE = `Usage: lvsctl render FILE [--cluster NAME] [--keepalived [--director HOST]]
 
 Prints the IPVS table a cluster's directors must hold, exactly as \`ipvsadm -S -n\` prints it
 (the input \`ipvsadm -R\` reads). FILE may also be an ipvsadm rules file: it is printed in canonical
 form (sorted and spelled as ipvsadm-save does). Exits 1 if FILE has errors (printed on stderr).
 
 Options:
-  --cluster NAME   the cluster to render (needed when FILE defines more than one)`;
+  --cluster NAME   the cluster to render (needed when FILE defines more than one)
+  --keepalived     print the keepalived.conf of each director of a cluster with engine: keepalived
+                   (each preceded by a "# ==> HOST <==" line when there are several)
+  --director HOST  with --keepalived: only that director's keepalived.conf, exactly as apply writes it`;
 
 export const renderCommand: CliCommand = {
   name: 'render',
   summary: "print a cluster's desired IPVS table in ipvsadm-save -n format",
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
-    const parsed = parseCommandArgs(args, { cluster: { type: 'string' } });
+    const parsed = parseCommandArgs(args, { cluster: { type: 'string' }, keepalived: { type: 'boolean' }, director: { type: 'string' } });
+    if (directorWithoutKeepalived(parsed.values)) throw new UsageError('--director needs --keepalived');
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('exactly one FILE is needed');
     const file = positionals[0];
@@ -63,7 +69,32 @@ export const renderCommand: CliCommand = {
       io.stderr.write(`lvsctl render: no cluster '${name}' in ${file} (it has: ${names.join(', ') || 'none'})\n`);
       return 2;
     }
+    if (values.keepalived) return renderKeepalived(io, file, model, name, values.director);
     io.stdout.write(renderRules(desiredTable(model, name)));
     return 0;
   },
 };
+
+function directorWithoutKeepalived(values: { keepalived?: boolean; director?: string }): boolean {
+  return values.director !== undefined && !values.keepalived;
+}
+
+function renderKeepalived(io: CliIo, file: string, model: ClusterFile, name: string, director: string | undefined): number {
+  const cluster = model.clusters.find((c) => c.name === name);
+  if (!cluster || cluster.engine !== 'keepalived') {
+    io.stderr.write(`lvsctl render: cluster '${name}' has engine ${cluster?.engine ?? 'ipvsadm'}; --keepalived renders clusters with "engine: keepalived"\n`);
+    return 2;
+  }
+  const confs = renderKeepalivedConfs(model, name, basename(file));
+  if (director !== undefined) {
+    const one = confs.find((c) => c.director === director);
+    if (!one) {
+      io.stderr.write(`lvsctl render: '${director}' is not a director of cluster '${name}' (its directors: ${confs.map((c) => c.director).join(', ')})\n`);
+      return 2;
+    }
+    io.stdout.write(one.text);
+    return 0;
+  }
+  io.stdout.write(confs.map((c) => (confs.length > 1 ? `# ==> ${c.director} <==\n${c.text}` : c.text)).join('\n'));
+  return 0;
+}

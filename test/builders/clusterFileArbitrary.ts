@@ -167,6 +167,7 @@ export const clusterFileArbitrary: fc.Arbitrary<UnrangedClusterFile> = fc.record
       directors: [director],
       sysctls: { expire_nodest_conn: 1, expire_quiescent_template: 1, ...c.sysctls },
       prune: c.prune,
+      engine: 'ipvsadm',
       services: c.services.map((s) => buildService({ ...s, realServers: s.realServers.filter((r) => r.host < hostCount) }, serviceIndex++)),
     };
   });

@@ -41,6 +41,28 @@ const twoClusters = (a: string, b: string): string => clusterFileWith({
 `,
 });
 
+/** A keepalived cluster "web" (directors node3, node4) with `vrrp` extra keys and `services`. */
+const ka = (vrrpExtra: string, services?: string, directors = '- host: node3\n- host: node4', clusters?: string): string => clusterFileWith({
+  directors, clusterKeys: `engine: keepalived\nvrrp:\n  virtualRouterId: 51${vrrpExtra ? `\n  ${vrrpExtra.split('\n').join('\n  ')}` : ''}`,
+  ...(services !== undefined ? { services } : {}), ...(clusters !== undefined ? { clusters } : {}),
+});
+const kaOther = (id: number): string => `
+- name: other
+  directors:
+    - host: node2
+  engine: keepalived
+  vrrp: { virtualRouterId: ${id} }
+  services:
+    - { protocol: tcp, vip: 192.168.116.202, port: 80 }
+`;
+const fwmarkSvc = (check: string): string => `
+- fwmark: 10
+  vip: 192.168.116.200
+  healthCheck: { ${check} }
+  realServers:
+    - host: node1
+`;
+
 const CASES: Case[] = [
   { code: 'LVS001', title: 'YAML syntax error', bad: 'version: 1\nhosts: [\n', good: 'version: 1\nhosts: []\n' },
   { code: 'LVS002', title: 'YAML warning', bad: '%YAML 1.3\n---\nversion: 1\n', good: '%YAML 1.2\n---\nversion: 1\n' },
@@ -122,6 +144,15 @@ const CASES: Case[] = [
   { code: 'LVS037', title: 'protocol and fwmark', bad: clusterFileWith({ services: '- protocol: tcp\n  fwmark: 5\n  vip: 192.168.116.200\n  port: 80' }), good: clusterFileWith({ services: '- fwmark: 5\n  vip: 192.168.116.200' }) },
   { code: 'LVS037', title: 'real server with host and address', bad: clusterFileWith({ services: svc('realServers:\n  - host: node1\n    address: 192.168.116.4') }), good: clusterFileWith({ services: svc('realServers:\n  - host: node1') }) },
   { code: 'LVS038', title: 'label of another interface', bad: clusterFileWith({ directors: '- host: node3\n  vipLabel: eth1:1' }), good: clusterFileWith({ directors: '- host: node3\n  vipLabel: eth0:1' }), fix: true },
+  { code: 'LVS043', title: 'vrrp on an ipvsadm cluster', bad: clusterFileWith({ clusterKeys: 'vrrp:\n  virtualRouterId: 51' }),
+    good: clusterFileWith({ clusterKeys: 'engine: keepalived\nvrrp:\n  virtualRouterId: 51' }) },
+  { code: 'LVS044', title: 'one virtual router id on one link', bad: ka('', undefined, undefined, kaOther(51)), good: ka('', undefined, undefined, kaOther(52)) },
+  { code: 'LVS045', title: 'equal priorities', bad: ka('', undefined, '- host: node3\n  priority: 100\n- host: node4\n  priority: 100'),
+    good: ka('', undefined, '- host: node3\n  priority: 100\n- host: node4\n  priority: 90') },
+  { code: 'LVS046', title: 'strict without accept', bad: ka('multicast: true\nstrict: true'), good: ka('multicast: true\nstrict: true\naccept: true') },
+  { code: 'LVS047', title: 'tcp check of a fwmark service without port', bad: ka('', fwmarkSvc('type: tcp')), good: ka('', fwmarkSvc('type: tcp, port: 80')) },
+  { code: 'LVS048', title: 'http path on a tcp check', bad: ka('', svc('healthCheck:\n  type: tcp\n  path: /\nrealServers:\n  - host: node1')),
+    good: ka('', svc('healthCheck:\n  type: http\n  path: /\nrealServers:\n  - host: node1')), fix: true },
   { code: 'LVS039', title: 'director without interface', bad: 'version: 1\nhosts:\n  - name: a\nclusters:\n  - name: c\n    directors: [{ host: a }]\n', good: 'version: 1\nhosts:\n  - name: a\nclusters:\n  - name: c\n    directors: [{ host: a, interface: eth0 }]\n' },
 ];
 

@@ -105,6 +105,9 @@ const KIND_DEFINITION: Record<ObjectKind, Schema | undefined> = {
   persistence: schema.definitions?.persistence,
   realServer: schema.definitions?.realServer,
   tunnel: schema.definitions?.tunnel,
+  vrrp: schema.definitions?.vrrp,
+  healthCheck: schema.definitions?.healthCheck,
+  sorryServer: schema.definitions?.sorryServer,
 };
 
 describe('JSON schema and validator agree', () => {

@@ -227,6 +227,9 @@ const KIND_PATHS: Readonly<Record<ObjectKind, PathSegment[]>> = {
   persistence: ['clusters', ITEM, 'services', ITEM, 'persistence'],
   realServer: ['clusters', ITEM, 'services', ITEM, 'realServers', ITEM],
   tunnel: ['clusters', ITEM, 'services', ITEM, 'realServers', ITEM, 'tunnel'],
+  vrrp: ['clusters', ITEM, 'vrrp'],
+  healthCheck: ['clusters', ITEM, 'services', ITEM, 'healthCheck'],
+  sorryServer: ['clusters', ITEM, 'services', ITEM, 'sorryServer'],
 };
 
 test('every mapping of the key table has exactly the keys the validator knows', () => {

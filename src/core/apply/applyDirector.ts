@@ -59,6 +59,8 @@ export interface ApplyOptions {
   /** net.ipv4.vs.* the cluster wants. */
   sysctls?: Readonly<Record<string, number>>;
   prune?: boolean;
+  /** Services keepalived owns (keepalived clusters of the file): never deleted. */
+  keep?: ReadonlySet<string>;
   force?: boolean;
   /** Wait this long for drained real servers to go idle, then delete them anyway; undefined: do not wait. */
   drainTimeoutMs?: number;
@@ -168,7 +170,7 @@ export async function applyDirector(link: DirectorLink, options: ApplyOptions): 
     snapshot = await link.run(liveStateCommand(options.cluster));
     result.snapshotText = snapshot.saveText;
     await emit('snapshot', `${snapshot.table.services.length} services`);
-    const planOptions = { prune: options.prune ?? false, force: options.force ?? false, managed: snapshot.managed };
+    const planOptions = { prune: options.prune ?? false, force: options.force ?? false, managed: snapshot.managed, ...(options.keep ? { keep: options.keep } : {}) };
     const plan = planTable(options.desired, { table: snapshot.table, counters: snapshot.counters }, planOptions);
     result.plan = plan;
     if (options.expectedTable !== undefined && options.expectedTable !== tableRulesText(snapshot.table)) {

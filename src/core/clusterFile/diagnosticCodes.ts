@@ -53,6 +53,12 @@ export const CLUSTER_FILE_CODES = {
   LVS040: { severity: 'error', summary: 'onePacket on a TCP or SCTP service (ipvsadm refuses -o there)' },
   LVS041: { severity: 'warning', summary: 'host keys not checked (strictHostKeyChecking no) or trusted on first use (accept-new)' },
   LVS042: { severity: 'warning', summary: 'knownHostsFile outside the user\'s own files' },
+  LVS043: { severity: 'error', summary: 'keepalived key on a cluster of engine ipvsadm' },
+  LVS044: { severity: 'error', summary: 'VRRP virtual router id used twice on one link' },
+  LVS045: { severity: 'warning', summary: 'two directors with the same VRRP priority (split-brain risk)' },
+  LVS046: { severity: 'warning', summary: 'vrrp strict without accept: the VIP does not answer' },
+  LVS047: { severity: 'error', summary: 'health check of a fwmark service without a port' },
+  LVS048: { severity: 'error', summary: 'health check option that does not apply to its type' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ClusterFileCode = keyof typeof CLUSTER_FILE_CODES;

@@ -116,8 +116,8 @@ export class EntryReader {
     return a ?? undefined;
   }
 
-  /** Reads a mapping's entries, reporting unknown, duplicate and secret keys. */
-  entries(map: YAMLMap.Parsed, kind: ObjectKind): Entries {
+  /** Reads a mapping's entries, reporting unknown, duplicate and secret keys; `skip` keys are left to the caller. */
+  entries(map: YAMLMap.Parsed, kind: ObjectKind, skip?: (key: string) => boolean): Entries {
     const known = OBJECT_KEYS[kind];
     const out: Entries = new Map();
     for (const pair of map.items) {
@@ -128,6 +128,7 @@ export class EntryReader {
         continue;
       }
       const key = keyNode.value;
+      if (skip?.(key)) continue;
       const raw = pair.value as YNode | null;
       const value = this.resolve(raw);
       if (!known.includes(key)) {

@@ -5,25 +5,39 @@
 
 import { SCHED_FLAGS, SCHEDULERS } from '../ipvs/types';
 
-export type ObjectKind = 'root' | 'host' | 'ssh' | 'cluster' | 'director' | 'service' | 'persistence' | 'realServer' | 'tunnel';
+export type ObjectKind = 'root' | 'host' | 'ssh' | 'cluster' | 'director' | 'service' | 'persistence' | 'realServer' | 'tunnel'
+  | 'vrrp' | 'healthCheck' | 'sorryServer';
 
 export const OBJECT_KEYS: Readonly<Record<ObjectKind, readonly string[]>> = {
   root: ['version', 'hosts', 'clusters'],
   host: ['name', 'address', 'addresses', 'interface', 'ssh'],
   ssh: ['host', 'port', 'user', 'identityFile', 'knownHostsFile', 'strictHostKeyChecking', 'proxyJump', 'sudo'],
-  cluster: ['name', 'directors', 'sysctls', 'prune', 'services'],
-  director: ['host', 'interface', 'vipLabel'],
+  cluster: ['name', 'directors', 'sysctls', 'prune', 'engine', 'vrrp', 'services'],
+  director: ['host', 'interface', 'vipLabel', 'priority'],
   service: ['name', 'protocol', 'fwmark', 'family', 'vip', 'port', 'scheduler', 'schedulerFlags', 'persistence', 'pe',
-    'onePacket', 'realServers'],
+    'onePacket', 'healthCheck', 'sorryServer', 'quorum', 'hysteresis', 'realServers'],
   persistence: ['timeout', 'netmask'],
-  realServer: ['host', 'address', 'port', 'method', 'weight', 'upperThreshold', 'lowerThreshold', 'tunnel'],
+  realServer: ['host', 'address', 'port', 'method', 'weight', 'upperThreshold', 'lowerThreshold', 'tunnel', 'healthCheck'],
   tunnel: ['type', 'port', 'checksum'],
+  vrrp: ['virtualRouterId', 'advertInterval', 'preempt', 'preemptDelay', 'multicast', 'strict', 'accept', 'syncConnections'],
+  healthCheck: ['type', 'port', 'interval', 'timeout', 'retries', 'retryDelay', 'warmup', 'inhibitOnFailure', 'path',
+    'statusCodes', 'digest', 'virtualHost', 'dnsName', 'dnsType', 'script'],
+  sorryServer: ['address', 'port'],
+};
+
+/** Keys that only mean something to keepalived clusters (`engine: keepalived`), by the mapping they are in. */
+export const KEEPALIVED_ONLY_KEYS: Readonly<Partial<Record<ObjectKind, readonly string[]>>> = {
+  cluster: ['vrrp'],
+  director: ['priority'],
+  service: ['healthCheck', 'sorryServer', 'quorum', 'hysteresis'],
+  realServer: ['healthCheck'],
 };
 
 /** Human names of the mappings, for messages. */
 export const OBJECT_NAMES: Readonly<Record<ObjectKind, string>> = {
   root: 'the file', host: 'a host', ssh: 'ssh settings', cluster: 'a cluster', director: 'a director',
   service: 'a service', persistence: 'persistence', realServer: 'a real server', tunnel: 'tunnel options',
+  vrrp: 'VRRP settings', healthCheck: 'a health check', sorryServer: 'a sorry server',
 };
 
 export const ENUMS = {
@@ -36,6 +50,9 @@ export const ENUMS = {
   tunnelChecksum: ['nocsum', 'csum', 'remcsum'],
   scheduler: SCHEDULERS,
   schedulerFlag: SCHED_FLAGS,
+  engine: ['ipvsadm', 'keepalived'],
+  healthCheckType: ['tcp', 'http', 'https', 'dns', 'smtp', 'misc'],
+  dnsType: ['A', 'NS', 'CNAME', 'SOA', 'MX', 'TXT', 'AAAA'],
 } as const;
 
 /**

@@ -6,6 +6,13 @@
 
 import type { DirectorSpec, HostSpec, RealServerSpec, ServiceSpec, ClusterSpec } from './types';
 import type { Span } from './quickFixes';
+import type { ParsedVrrp } from './readVrrp';
+
+/** A key written in the file that only keepalived clusters use (reported on ipvsadm clusters). */
+export interface KeepalivedKeyUse {
+  key: string;
+  span: Span;
+}
 
 export interface ParsedHost {
   spec: HostSpec;
@@ -23,6 +30,8 @@ export interface ParsedDirector {
   vipLabel?: Span;
   /** Interface as written on the director (spec.interface gets the host's when absent). */
   ownInterface?: string;
+  /** The `priority` value, when written. */
+  priority?: Span;
   dropped?: boolean;
 }
 
@@ -32,6 +41,8 @@ export interface ParsedRealServer {
   item: Span;
   /** The `host` or `address` value. */
   target: Span;
+  /** The real server's own `healthCheck` key, when it overrides the service's. */
+  healthCheck?: Span;
   dropped?: boolean;
 }
 
@@ -42,6 +53,8 @@ export interface ParsedService {
   identity: Span;
   vip?: Span;
   realServers: ParsedRealServer[];
+  /** keepalived-only keys of the service and its real servers. */
+  keepalivedKeys: KeepalivedKeyUse[];
   dropped?: boolean;
 }
 
@@ -51,6 +64,7 @@ export interface ParsedCluster {
   name: Span;
   directors: ParsedDirector[];
   services: ParsedService[];
+  vrrp?: ParsedVrrp;
   dropped?: boolean;
 }
 

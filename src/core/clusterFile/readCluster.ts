@@ -4,11 +4,13 @@ import { isScalar, isSeq, type YAMLMap } from 'yaml';
 import { closestName } from '../closestName';
 import { describe, spanOf, type EntryReader, type YNode } from './entryReader';
 import { IPVS_SYSCTLS, sysctlValueProblem } from './ipvsSysctls';
-import type { ParsedCluster, ParsedDirector, ParsedService } from './parsedFile';
+import { ENUMS } from './formatKeys';
+import type { KeepalivedKeyUse, ParsedCluster, ParsedDirector, ParsedService } from './parsedFile';
 import { removeFix, replaceFix, type Span } from './quickFixes';
 import { readService } from './readService';
+import { readVrrp, type ParsedVrrp } from './readVrrp';
 import { isVipLabel } from './stringRules';
-import { IPVS_SYSCTL_DEFAULTS } from './types';
+import { IPVS_SYSCTL_DEFAULTS, type ClusterEngine } from './types';
 
 export function readCluster(r: EntryReader, map: YAMLMap.Parsed): ParsedCluster | undefined {
   const e = r.entries(map, 'cluster');
@@ -33,19 +35,38 @@ export function readCluster(r: EntryReader, map: YAMLMap.Parsed): ParsedCluster 
   const sysctlMap = r.mapping(e.get('sysctls'));
   if (sysctlMap) readSysctls(r, sysctlMap, sysctls);
   const prune = r.boolean(e.get('prune')) ?? false;
+  const engine = r.enumValue<ClusterEngine>(e.get('engine'), ENUMS.engine, 'engine') ?? 'ipvsadm';
+  const vrrpEntry = e.get('vrrp');
+  let vrrp: ParsedVrrp | undefined;
+  if (vrrpEntry) vrrp = readVrrp(r, vrrpEntry);
+  else if (engine === 'keepalived') r.missing(map, 'cluster', 'vrrp', ' (with "virtualRouterId": keepalived moves the VIPs between the directors by VRRP)');
   const services: ParsedService[] = [];
   for (const item of r.itemMaps(e.get('services'), 'service')) {
     const s = readService(r, item);
     if (s) services.push(s);
   }
+  if (engine === 'ipvsadm') {
+    const uses: KeepalivedKeyUse[] = [];
+    if (vrrpEntry) uses.push({ key: 'vrrp', span: vrrpEntry.keySpan });
+    for (const d of directors) if (d.priority) uses.push({ key: 'priority', span: d.priority });
+    for (const s of services) uses.push(...s.keepalivedKeys);
+    for (const u of uses) {
+      r.sink.report('LVS043', u.span, `"${u.key}" only applies to clusters with "engine: keepalived"; this cluster's engine is ipvsadm, which has no VRRP or health checks. Set "engine: keepalived" or remove "${u.key}".`);
+    }
+  }
   if (name === undefined) return undefined;
-  return {
-    spec: { range: r.sink.lines.range(map.range[0], map.range[1]), name, directors: [], sysctls, prune, services: [] },
+  const parsed: ParsedCluster = {
+    spec: { range: r.sink.lines.range(map.range[0], map.range[1]), name, directors: [], sysctls, prune, engine, services: [] },
     item: spanOf(map),
     name: nameEntry ? nameEntry.valueSpan : r.headSpan(map),
     directors,
     services,
   };
+  if (vrrp && engine === 'keepalived') {
+    parsed.spec.vrrp = vrrp.spec;
+    parsed.vrrp = vrrp;
+  }
+  return parsed;
 }
 
 function readDirector(r: EntryReader, map: YAMLMap.Parsed): ParsedDirector | undefined {
@@ -56,6 +77,9 @@ function readDirector(r: EntryReader, map: YAMLMap.Parsed): ParsedDirector | und
   const iface = r.interfaceName(e.get('interface'));
   const labelEntry = e.get('vipLabel');
   const vipLabel = r.safe(labelEntry, isVipLabel, 'a valid address label (the interface name, optionally followed by ":" and letters or digits, at most 15 characters, like eth0:1)');
+  const priorityEntry = e.get('priority');
+  // 255 is the address owner's priority in VRRP; keepalived's directors are never the owner of a VIP.
+  const priority = r.ranged(priorityEntry, 1, 254, 'LVS016', 'A VRRP priority');
   if (host === undefined || !hostEntry) return undefined;
   const parsed: ParsedDirector = { spec: { range: r.sink.lines.range(map.range[0], map.range[1]), host }, item: spanOf(map), host: hostEntry.valueSpan };
   if (iface !== undefined) {
@@ -66,6 +90,8 @@ function readDirector(r: EntryReader, map: YAMLMap.Parsed): ParsedDirector | und
     parsed.spec.vipLabel = vipLabel;
     parsed.vipLabel = labelEntry.valueSpan;
   }
+  if (priorityEntry) parsed.priority = priorityEntry.valueSpan;
+  if (priority !== undefined) parsed.spec.priority = priority;
   return parsed;
 }
 

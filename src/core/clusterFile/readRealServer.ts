@@ -6,11 +6,12 @@ import { spanOf, type Entry, type EntryReader } from './entryReader';
 import { ENUMS } from './formatKeys';
 import type { ParsedRealServer } from './parsedFile';
 import { removeFix, replaceFix } from './quickFixes';
+import { readHealthCheck, resolveHealthCheck, type HealthCheckFields } from './readHealthCheck';
 import type { RealServerSpec, ServiceSpec, TunnelSpec } from './types';
 
 const INT_MAX = 2147483647;
 
-export function readRealServer(r: EntryReader, map: YAMLMap.Parsed, service: ServiceSpec): ParsedRealServer | undefined {
+export function readRealServer(r: EntryReader, map: YAMLMap.Parsed, service: ServiceSpec, serviceCheck?: HealthCheckFields): ParsedRealServer | undefined {
   const e = r.entries(map, 'realServer');
   const hostEntry = e.get('host');
   const addressEntry = e.get('address');
@@ -74,6 +75,9 @@ export function readRealServer(r: EntryReader, map: YAMLMap.Parsed, service: Ser
       }
     }
   }
+  const checkEntry = e.get('healthCheck');
+  const ownCheck = checkEntry ? readHealthCheck(r, checkEntry, serviceCheck) : undefined;
+  const healthCheck = checkEntry && !ownCheck ? undefined : resolveHealthCheck(serviceCheck, ownCheck);
   if (!ok) return undefined;
   const spec: RealServerSpec = {
     range: r.sink.lines.range(map.range[0], map.range[1]),
@@ -81,8 +85,11 @@ export function readRealServer(r: EntryReader, map: YAMLMap.Parsed, service: Ser
   };
   if (host !== undefined) spec.host = host;
   if (tunnel) spec.tunnel = tunnel;
+  if (healthCheck) spec.healthCheck = healthCheck;
   const target = (hostEntry ?? addressEntry) as Entry;
-  return { spec, item: spanOf(map), target: target.valueSpan };
+  const parsed: ParsedRealServer = { spec, item: spanOf(map), target: target.valueSpan };
+  if (checkEntry) parsed.healthCheck = checkEntry.keySpan;
+  return parsed;
 }
 
 function readTunnel(r: EntryReader, map: YAMLMap.Parsed): TunnelSpec {

@@ -10,16 +10,20 @@ import type { AddressFamily, Protocol, SchedFlag, Scheduler } from '../ipvs/type
 import { SCHED_FLAGS } from '../ipvs/types';
 import { itemEntry, spanOf, type Entry, type EntryReader } from './entryReader';
 import { ENUMS, SCHEDULER_ALIASES } from './formatKeys';
-import type { ParsedRealServer, ParsedService } from './parsedFile';
+import type { KeepalivedKeyUse, ParsedRealServer, ParsedService } from './parsedFile';
 import { removeFix, replaceFix } from './quickFixes';
+import { readHealthCheck, type HealthCheckFields } from './readHealthCheck';
 import { readRealServer } from './readRealServer';
-import type { ServiceSpec } from './types';
+import type { ServiceSpec, SorryServerSpec } from './types';
 
 /** The persistence timeout of `persistence:` without a value, seconds. */
 export const DEFAULT_PERSISTENCE_TIMEOUT = 300;
 /** ipvsadm accepts persistence timeouts up to 31 days. */
 export const MAX_PERSISTENCE_TIMEOUT = 86400 * 31;
 const MAX_U32 = 4294967295;
+const INT_MAX = 2147483647;
+/** Check types that connect to a port (the real server's, or the check's own `port`). */
+const PORT_CHECKS = new Set(['tcp', 'http', 'https', 'smtp']);
 
 function familyName(family: AddressFamily): string {
   return family === 'inet' ? 'IPv4' : 'IPv6';
@@ -142,14 +146,42 @@ export function readService(r: EntryReader, map: YAMLMap.Parsed): ParsedService 
   if (persistence) spec.persistence = persistence;
   if (pe !== undefined) spec.pe = pe;
 
+  // keepalived: health check (inherited by the real servers), sorry server, quorum.
+  const keepalivedKeys: KeepalivedKeyUse[] = [];
+  for (const key of ['healthCheck', 'sorryServer', 'quorum', 'hysteresis']) {
+    const k = e.get(key);
+    if (k) keepalivedKeys.push({ key, span: k.keySpan });
+  }
+  const checkEntry = e.get('healthCheck');
+  const check: HealthCheckFields | undefined = checkEntry ? readHealthCheck(r, checkEntry) : undefined;
+  const sorryEntry = e.get('sorryServer');
+  if (sorryEntry) {
+    const sorry = readSorryServer(r, sorryEntry, spec);
+    if (sorry) spec.sorryServer = sorry;
+  }
+  const quorum = r.ranged(e.get('quorum'), 1, INT_MAX, 'LVS016', 'A quorum (sum of the weights of healthy real servers)');
+  if (quorum !== undefined) spec.quorum = quorum;
+  const hysteresisEntry = e.get('hysteresis');
+  const hysteresis = r.ranged(hysteresisEntry, 0, INT_MAX, 'LVS016', 'A hysteresis');
+  if (hysteresis !== undefined && hysteresisEntry) {
+    if (!e.get('quorum')) {
+      r.sink.report('LVS037', hysteresisEntry.keySpan, '"hysteresis" is the margin around "quorum"; without a quorum it has no effect.',
+        [removeFix('Remove "hysteresis"', r.text, r.sink.lines, hysteresisEntry.pairSpan)]);
+    } else spec.hysteresis = hysteresis;
+  }
+
   const realServers: ParsedRealServer[] = [];
   for (const item of r.itemMaps(e.get('realServers'), 'realServer')) {
-    const rs = readRealServer(r, item, spec);
-    if (rs) realServers.push(rs);
+    const rs = readRealServer(r, item, spec, check);
+    if (rs) {
+      realServers.push(rs);
+      if (rs.healthCheck) keepalivedKeys.push({ key: 'healthCheck', span: rs.healthCheck });
+    }
   }
+  if (isFwmark) reportPortlessChecks(r, realServers, check);
   if (!ok) return undefined;
   const identity = vipEntry ? vipEntry.valueSpan : fwmarkEntry ? fwmarkEntry.valueSpan : r.headSpan(map);
-  const parsed: ParsedService = { spec, item: spanOf(map), identity, realServers };
+  const parsed: ParsedService = { spec, item: spanOf(map), identity, realServers, keepalivedKeys };
   if (vipEntry) parsed.vip = vipEntry.valueSpan;
   return parsed;
 }
@@ -200,4 +232,39 @@ function readPersistence(r: EntryReader, map: YAMLMap.Parsed, family: AddressFam
     }
   } else if (nm) r.wrongType(nm, family === 'inet' ? 'a netmask like 255.255.255.0' : 'a prefix length from 1 to 128');
   return out;
+}
+/** A fwmark service has no port: a check that connects needs the real server's port or its own. */
+function reportPortlessChecks(r: EntryReader, realServers: ParsedRealServer[], serviceCheck: HealthCheckFields | undefined): void {
+  let reportedService = false;
+  for (const rs of realServers) {
+    const c = rs.spec.healthCheck;
+    if (!c || !PORT_CHECKS.has(c.type) || c.port !== undefined || rs.spec.port !== 0) continue;
+    const span = rs.healthCheck ?? serviceCheck?.keySpan;
+    if (!span || (span === serviceCheck?.keySpan && reportedService)) continue;
+    if (span === serviceCheck?.keySpan) reportedService = true;
+    r.sink.report('LVS047', span,
+      `A ${c.type} check of a fwmark service needs a port: the service has none and real server ${rs.spec.host ?? rs.spec.address} sets none. Give the check "port" (or the real server "port").`);
+  }
+}
+
+function readSorryServer(r: EntryReader, entry: Entry, service: ServiceSpec): SorryServerSpec | undefined {
+  const map = r.mapping(entry);
+  if (!map) return undefined;
+  const e = r.entries(map, 'sorryServer');
+  const addressEntry = e.get('address');
+  if (!addressEntry) r.missing(map, 'sorryServer', 'address');
+  const text = r.string(addressEntry);
+  const a = text === undefined ? undefined : r.address(text);
+  if (text !== undefined && !a && addressEntry) r.sink.report('LVS010', addressEntry.valueSpan, `"${text}" is not an IPv4 or IPv6 address.`);
+  const portEntry = e.get('port');
+  const port = r.ranged(portEntry, 1, 65535, 'LVS011', 'A sorry server port');
+  if (!portEntry && service.fwmark !== undefined) r.missing(map, 'sorryServer', 'port', ' (a fwmark service has no port to default to)');
+  if (!a) return undefined;
+  if (a.family !== service.family && addressEntry) {
+    r.sink.report('LVS030', addressEntry.valueSpan, `The sorry server ${a.text} is ${familyName(a.family)}; the service is ${familyName(service.family)}.`);
+    return undefined;
+  }
+  const p = port ?? service.port;
+  if (p === 0) return undefined;
+  return { address: a.text, port: p };
 }

@@ -13,6 +13,9 @@ import { removeFix, replaceFix, type Span } from './quickFixes';
 import { isBareHostName } from './stringRules';
 import type { ServiceSpec } from './types';
 
+/** VRRP priority of the first director of a keepalived cluster without `priority`; each next one gets 10 less. */
+export const FIRST_DIRECTOR_PRIORITY = 150;
+
 /** Prefix lengths assumed for the DR subnet rule when the director's address has none (`address: x/24`). */
 export const ASSUMED_PREFIX: Readonly<Record<AddressFamily, number>> = { inet: 24, inet6: 64 };
 
@@ -50,6 +53,8 @@ class SemanticChecker {
   private readonly subnetCache = new Map<string, boolean>();
   /** "Did you mean" over the hosts, built on the first unknown reference (after every host is known). */
   private hostNames: NameIndex | undefined;
+  /** VRRP virtual router id → the keepalived clusters using it, with their directors' links. */
+  private readonly routerIds = new Map<number, { cluster: string; links: { host: string; iface?: string; address?: string; prefix: number }[] }[]>();
 
   constructor(private readonly file: ParsedFile, private readonly sink: DiagnosticSink) {}
 
@@ -135,6 +140,7 @@ class SemanticChecker {
         this.sink.report('LVS038', d.vipLabel, `The address label must start with the interface name and a colon (ip addr … dev ${iface} label ${fixed}).`, fixes);
       }
     }
+    if (cluster.spec.engine === 'keepalived') this.vrrp(cluster, directors);
     const directorsKey = [...directorNames].sort().join(',');
     const keys = new Set<string>();
     for (const service of cluster.services) {
@@ -166,6 +172,56 @@ class SemanticChecker {
       }
       this.realServers(cluster, service, directors, directorNames, directorAddresses, directorsKey);
     }
+  }
+
+  /** Priorities (given, else from the order of the directors), equal priorities, router ids shared on a link. */
+  private vrrp(cluster: ParsedCluster, directors: ParsedDirector[]): void {
+    const byPriority = new Map<number, string>();
+    directors.forEach((d, i) => {
+      d.spec.priority ??= Math.max(1, FIRST_DIRECTOR_PRIORITY - 10 * i);
+      const other = byPriority.get(d.spec.priority);
+      if (other !== undefined) {
+        this.sink.report('LVS045', d.priority ?? d.host,
+          `Directors "${other}" and "${d.spec.host}" both have VRRP priority ${d.spec.priority}: when both run, the one with the higher address wins, and after a restart both can claim the VIPs for a while (split brain, acassen/keepalived#2370). Give every director its own priority.`);
+      } else byPriority.set(d.spec.priority, d.spec.host);
+    });
+    const vrrp = cluster.vrrp;
+    if (!vrrp) return;
+    // keepalived refuses an instance without a VIP of its own family (the family it sends adverts in).
+    const firstHost = directors.length > 0 ? this.hosts.get(directors[0].spec.host) : undefined;
+    const family = firstHost && firstHost.spec.addresses.length > 0 && firstHost.spec.addresses.every((a) => a.includes(':')) ? 'inet6' : 'inet';
+    if (!cluster.services.some((s) => s.spec.vip !== undefined && s.spec.family === family)) {
+      this.sink.report('LVS005', cluster.name,
+        `Cluster "${cluster.spec.name}" has engine keepalived but no ${familyName(family)} VIP: its VRRP instance needs at least one (give a service, or a fwmark service, "vip").`);
+    }
+    if (vrrp.strictWithoutAccept) {
+      this.sink.report('LVS046', vrrp.strictWithoutAccept,
+        'With "strict: true" keepalived adds a firewall rule dropping every packet to the VIPs that is not VRRP (vrrp_strict implies no accept mode), so the services behind them do not answer (acassen/keepalived#2339). Add "accept: true".');
+    }
+    if (!vrrp.spec.multicast) {
+      for (const d of directors) {
+        if ((this.hosts.get(d.spec.host)?.spec.addresses.length ?? 0) > 0) continue;
+        this.sink.report('LVS027', d.host, `Director "${d.spec.host}" has no address: unicast VRRP sends its adverts from it to the other directors. Give host "${d.spec.host}" an "address" (or set "multicast: true").`);
+      }
+    }
+    const links = directors.map((d) => {
+      const host = this.hosts.get(d.spec.host);
+      const address = host?.spec.addresses.find((a) => !a.includes(':'));
+      const prefix = (address !== undefined ? host?.spec.prefixLengths?.[address] : undefined) ?? ASSUMED_PREFIX.inet;
+      return { host: d.spec.host, iface: d.spec.interface, address, prefix };
+    });
+    const id = vrrp.spec.virtualRouterId;
+    const users = this.routerIds.get(id) ?? [];
+    for (const u of users) {
+      const shared = links.find((l) => u.links.some((o) => (o.host === l.host && o.iface === l.iface)
+        || (o.address !== undefined && l.address !== undefined && sameSubnet(o.address, l.address, Math.min(o.prefix, l.prefix)))));
+      if (!shared) continue;
+      this.sink.report('LVS044', vrrp.virtualRouterId,
+        `Virtual router id ${id} is also used by cluster "${u.cluster}" on the same link (director "${shared.host}"): VRRP routers of one link with one id are one group, so the two clusters would fight over each other's VIPs. Choose another id (1..255).`);
+      break;
+    }
+    users.push({ cluster: cluster.spec.name, links });
+    this.routerIds.set(id, users);
   }
 
   private realServers(cluster: ParsedCluster, service: ParsedService, directors: ParsedDirector[], directorNames: Set<string>,

@@ -27,6 +27,13 @@
  *         expire_nodest_conn: 1
  *         expire_quiescent_template: 1
  *       prune: false                    # delete IPVS services on the director that this file does not declare
+ *       engine: keepalived              # ipvsadm (default: lvsctl writes the table) | keepalived (it owns VIPs + table)
+ *       vrrp:                           # keepalived only (docs/ha.md)
+ *         virtualRouterId: 51           # 1..255, unique per link
+ *         advertInterval: 1             # seconds, fractions allowed (VRRPv3)
+ *         preempt: true
+ *         preemptDelay: 0
+ *         multicast: false              # default: unicast to the other directors' addresses
  *       services:
  *         - name: http                  # optional label
  *           protocol: tcp               # tcp | udp | sctp; or `fwmark: 10` (+ `family: ipv4|ipv6`)
@@ -37,6 +44,15 @@
  *           persistence: { timeout: 300, netmask: 255.255.255.0 }
  *           pe: sip
  *           onePacket: false
+ *           healthCheck:                # keepalived only; real servers may override any key
+ *             type: http                # tcp | http | https | dns | smtp | misc
+ *             path: /
+ *             statusCodes: [200]
+ *             interval: 2               # seconds (fractions allowed), timeout, retries, retryDelay, warmup
+ *             inhibitOnFailure: false   # weight 0 instead of removal
+ *           sorryServer: { address: 192.168.116.9, port: 80 }
+ *           quorum: 1
+ *           hysteresis: 0
  *           realServers:
  *             - host: node1             # or `address: 192.168.116.4`
  *               port: 80
@@ -89,6 +105,67 @@ export interface DirectorSpec extends Located {
   host: string;
   interface?: string;
   vipLabel?: string;
+  /** VRRP priority (keepalived clusters): as written, else derived from the order of `directors`. */
+  priority?: number;
+}
+
+/** Who writes a cluster's IPVS table and VIPs: lvsctl itself (ipvsadm) or keepalived on the directors. */
+export type ClusterEngine = 'ipvsadm' | 'keepalived';
+export const CLUSTER_ENGINES: readonly ClusterEngine[] = ['ipvsadm', 'keepalived'];
+
+/** The VRRP instance of a keepalived cluster (one per cluster, holding every VIP of it). */
+export interface VrrpSpec {
+  virtualRouterId: number;
+  /** Seconds; fractions allowed (VRRPv3 counts centiseconds). */
+  advertInterval: number;
+  preempt: boolean;
+  /** Seconds a higher-priority director waits before taking the VIPs back. */
+  preemptDelay?: number;
+  /** Multicast adverts instead of unicast to the other directors' addresses. */
+  multicast: boolean;
+  /** keepalived's vrrp_strict (RFC compliance: no unicast, no accept unless asked). */
+  strict: boolean;
+  /** Accept packets to the VIPs on a director that is not the address owner. */
+  accept: boolean;
+  /** The kernel's connection sync daemon (keepalived lvs_sync_daemon): established connections survive a failover. */
+  syncConnections: boolean;
+}
+
+export type HealthCheckType = 'tcp' | 'http' | 'https' | 'dns' | 'smtp' | 'misc';
+export type DnsRecordType = 'A' | 'NS' | 'CNAME' | 'SOA' | 'MX' | 'TXT' | 'AAAA';
+
+/** A real server's health check, resolved: the service's `healthCheck` with the real server's overrides. */
+export interface HealthCheckSpec {
+  type: HealthCheckType;
+  /** Port the check connects to (keepalived connect_port); default the real server's port. */
+  port?: number;
+  /** Seconds between checks (delay_loop). */
+  interval: number;
+  /** Seconds a check may take (connect_timeout; misc_timeout for misc). */
+  timeout: number;
+  /** Failed attempts retried before the server is marked down (retry). */
+  retries: number;
+  /** Seconds between retries (delay_before_retry). */
+  retryDelay: number;
+  /** Seconds of random delay before the first check (warmup). */
+  warmup?: number;
+  /** Weight 0 instead of removal when the check fails, so connections drain. */
+  inhibitOnFailure: boolean;
+  /** http/https: URL path, expected status codes, optional MD5 digest of the body, Host header. */
+  path?: string;
+  statusCodes?: number[];
+  digest?: string;
+  virtualHost?: string;
+  /** dns: the query. */
+  dnsName?: string;
+  dnsType?: DnsRecordType;
+  /** misc: absolute path of the script (run under keepalived's script security). */
+  script?: string;
+}
+
+export interface SorryServerSpec {
+  address: string;
+  port: number;
 }
 
 export interface TunnelSpec {
@@ -109,6 +186,8 @@ export interface RealServerSpec extends Located {
   upperThreshold: number;
   lowerThreshold: number;
   tunnel?: TunnelSpec;
+  /** keepalived clusters: the check of this real server (the service's, with this server's overrides). */
+  healthCheck?: HealthCheckSpec;
 }
 
 export interface ServiceSpec extends Located {
@@ -126,6 +205,11 @@ export interface ServiceSpec extends Located {
   pe?: 'sip';
   onePacket: boolean;
   realServers: RealServerSpec[];
+  /** keepalived clusters: the server that gets the traffic when every real server is down. */
+  sorryServer?: SorryServerSpec;
+  /** keepalived clusters: minimum sum of weights of healthy servers for the VIP to be considered up. */
+  quorum?: number;
+  hysteresis?: number;
 }
 
 export interface ClusterSpec extends Located {
@@ -134,6 +218,9 @@ export interface ClusterSpec extends Located {
   /** net.ipv4.vs.<name> → value, defaults merged in. */
   sysctls: Record<string, number>;
   prune: boolean;
+  engine: ClusterEngine;
+  /** Set for keepalived clusters. */
+  vrrp?: VrrpSpec;
   services: ServiceSpec[];
 }
 

@@ -124,6 +124,8 @@ function addDirectors(cluster: ClusterSpec, hosts: Map<string, HostSpec>, builde
       b.manual({ id: 'director-interface', title: `no interface for the VIPs of ${cluster.name}`, why: 'the VIP must be added to the director\'s data-plane interface', fix: `set "interface" on director ${d.host} or on host ${d.host}` });
       continue;
     }
+    // engine keepalived: the VIPs are keepalived's (VRRP adds them on the master only).
+    if (cluster.engine === 'keepalived') continue;
     for (const vip of uniqueVips(cluster)) {
       const a: AddressRequirement = {
         address: vip.address, family: vip.family, prefix: hostPrefix(vip.family), dev,

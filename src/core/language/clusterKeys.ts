@@ -69,6 +69,57 @@ const DIRECTOR: FieldSpec = {
     host: { type: 'hostRef', doc: 'The `name` of a host of this file.' },
     interface: { type: 'string', doc: 'Interface that carries the VIP (default: the host\'s `interface`).', example: 'eth0' },
     vipLabel: { type: 'string', doc: 'Optional `ip addr add ... label` for the VIP, e.g. `eth0:1`.', example: 'eth0:1' },
+    priority: { type: 'integer', doc: 'keepalived clusters: VRRP priority 1..254 (the highest running director holds the VIPs). Default: 150 for the first director, 10 less for each next one.', example: '150' },
+  },
+};
+
+export const ENGINES = ['ipvsadm', 'keepalived'] as const;
+export const HEALTH_CHECK_TYPES = ['tcp', 'http', 'https', 'dns', 'smtp', 'misc'] as const;
+export const DNS_TYPES = ['A', 'NS', 'CNAME', 'SOA', 'MX', 'TXT', 'AAAA'] as const;
+
+const VRRP: FieldSpec = {
+  type: 'object',
+  doc: 'keepalived clusters: the VRRP instance that moves the VIPs between the directors (`vrrp_instance`). No password: VRRPv3 has no authentication.',
+  fields: {
+    virtualRouterId: { type: 'integer', doc: 'VRRP virtual router id 1..255 (`virtual_router_id`): the same on every director of the cluster, unique on the link.', example: '51' },
+    advertInterval: { type: 'integer', doc: 'Seconds between adverts (`advert_int`, fractions allowed, default 1). Failover takes about 3 × this plus a skew.', example: '1' },
+    preempt: { type: 'boolean', doc: 'A director of higher priority takes the VIPs back when it returns (default `true`; `false` renders `nopreempt`).' },
+    preemptDelay: { type: 'integer', doc: 'Seconds a returning director waits before taking the VIPs back (`preempt_delay`).', example: '0' },
+    multicast: { type: 'boolean', doc: 'Multicast adverts to 224.0.0.18 instead of unicast to the other directors\' addresses (default `false`).' },
+    strict: { type: 'boolean', doc: 'keepalived `vrrp_strict`: RFC compliance; needs `multicast: true` and `accept: true` to keep the VIPs reachable.' },
+    accept: { type: 'boolean', doc: 'Accept packets to the VIPs when not the address owner (`accept`); needed with `strict`.' },
+    syncConnections: { type: 'boolean', doc: 'Run the kernel\'s IPVS connection sync daemon (`lvs_sync_daemon IF INSTANCE`): the master sends its connection table to the backup, so established connections survive a failover.' },
+  },
+};
+
+const HEALTH_CHECK: FieldSpec = {
+  type: 'object',
+  doc: 'keepalived clusters: how keepalived checks each real server; a failed server leaves the table (or gets weight 0 with `inhibitOnFailure`). A real server\'s `healthCheck` overrides keys of the service\'s.',
+  fields: {
+    type: { type: 'enum', values: HEALTH_CHECK_TYPES, doc: 'Checker: `tcp` (TCP_CHECK), `http` (HTTP_GET), `https` (SSL_GET), `dns` (DNS_CHECK), `smtp` (SMTP_CHECK), `misc` (MISC_CHECK, a script).' },
+    port: { type: 'integer', doc: 'Port to check (`connect_port`); default the real server\'s port. Needed for fwmark services.', example: '80' },
+    interval: { type: 'integer', doc: 'Seconds between checks (`delay_loop`, fractions allowed, default 5).', example: '5' },
+    timeout: { type: 'integer', doc: 'Seconds a check may take (`connect_timeout`, `misc_timeout`; default 3).', example: '3' },
+    retries: { type: 'integer', doc: 'Retries before the server is marked down (`retry`, default 2).', example: '2' },
+    retryDelay: { type: 'integer', doc: 'Seconds between retries (`delay_before_retry`, default 1).', example: '1' },
+    warmup: { type: 'integer', doc: 'Random delay of up to this many seconds before the first check (`warmup`).', example: '0' },
+    inhibitOnFailure: { type: 'boolean', doc: 'On failure set weight 0 instead of removing the server, so its connections drain (`inhibit_on_failure`).' },
+    path: { type: 'string', doc: '`http`/`https`: URL path to request (`url { path }`, default `/`).', example: '/' },
+    statusCodes: { type: 'list', item: { type: 'integer', doc: 'An HTTP status code.' }, doc: '`http`/`https`: status codes that mean healthy (`status_code`, default `[200]`).' },
+    digest: { type: 'string', doc: '`http`/`https`: MD5 of the expected body (`digest`, as `genhash` prints).', example: '9b3a0c85a887a256d6939da88aabd8cd' },
+    virtualHost: { type: 'string', doc: '`http`/`https`: Host header to send (`virtualhost`).', example: 'www.example.com' },
+    dnsName: { type: 'string', doc: '`dns`: name to query (`name`).', example: 'example.com' },
+    dnsType: { type: 'enum', values: DNS_TYPES, doc: '`dns`: record type to query (`type`).' },
+    script: { type: 'string', doc: '`misc`: absolute path of the check script (`misc_path`; exit 0 = healthy), run under keepalived\'s script security.', example: '/usr/local/bin/check-app' },
+  },
+};
+
+const SORRY_SERVER: FieldSpec = {
+  type: 'object',
+  doc: 'keepalived clusters: the server that gets the traffic when every real server is down (`sorry_server`).',
+  fields: {
+    address: { type: 'address', doc: 'Address of the sorry server.', example: '192.168.116.9' },
+    port: { type: 'integer', doc: 'Its port (default: the service\'s port).', example: '80' },
   },
 };
 
@@ -94,6 +145,7 @@ const REAL_SERVER: FieldSpec = {
     upperThreshold: { type: 'integer', doc: 'Upper connection threshold (`-x`); the server gets no new connections above it. 0 = unlimited.', example: '0' },
     lowerThreshold: { type: 'integer', doc: 'Lower connection threshold (`-y`); an overloaded server gets new connections again below it. 0 = unset.', example: '0' },
     tunnel: TUNNEL,
+    healthCheck: { ...HEALTH_CHECK, doc: 'keepalived clusters: overrides of the service\'s health check for this real server (any key; type-specific keys are inherited only while the type stays the same).' },
   },
 };
 
@@ -121,6 +173,10 @@ const SERVICE: FieldSpec = {
     persistence: PERSISTENCE,
     pe: { type: 'enum', values: ['sip'], doc: 'Persistence engine (`--pe`): `sip` groups by SIP Call-ID; needs persistence.' },
     onePacket: { type: 'boolean', doc: 'One-packet scheduling (`-o`, UDP only): schedule every datagram on its own, keeping no connection entry.' },
+    healthCheck: HEALTH_CHECK,
+    sorryServer: SORRY_SERVER,
+    quorum: { type: 'integer', doc: 'keepalived clusters: minimum sum of the weights of healthy real servers for the service to count as up (`quorum`).', example: '1' },
+    hysteresis: { type: 'integer', doc: 'keepalived clusters: margin around `quorum` before the service goes up or down again (`hysteresis`).', example: '0' },
     realServers: { type: 'list', item: REAL_SERVER, doc: 'The real servers (`ipvsadm -a`) behind this service.' },
   },
 };
@@ -140,6 +196,8 @@ const CLUSTER: FieldSpec = {
     directors: { type: 'list', item: DIRECTOR, doc: 'Hosts running IPVS for this cluster (one, or more behind keepalived/VRRP).' },
     sysctls: SYSCTLS,
     prune: { type: 'boolean', doc: 'Delete IPVS services on the directors that this file does not declare (default `false`).' },
+    engine: { type: 'enum', values: ENGINES, doc: 'Who writes the IPVS table and holds the VIPs: `ipvsadm` (default: lvsctl writes the table) or `keepalived` (lvsctl renders keepalived.conf; keepalived moves the VIPs by VRRP and runs the health checks). See docs/ha.md.' },
+    vrrp: VRRP,
     services: { type: 'list', item: SERVICE, doc: 'The virtual services of the cluster.' },
   },
 };

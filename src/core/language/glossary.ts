@@ -355,6 +355,21 @@ export const PROTOCOL_GLOSSARY: Readonly<Record<'tcp' | 'udp' | 'sctp', string>>
   sctp: 'An SCTP virtual service (`ipvsadm --sctp-service VIP:PORT`).',
 };
 
+/** The values of a cluster's `engine`. */
+export const ENGINE_GLOSSARY: Readonly<Record<'ipvsadm' | 'keepalived', string>> = {
+  ipvsadm: 'lvsctl writes the IPVS table on the directors over SSH (`ipvsadm -R`) and prepare adds the VIPs. No failover and no health checks: a dead real server keeps its share, a dead director takes the VIP with it.',
+  keepalived: 'lvsctl renders each director\'s `keepalived.conf` (checked with `keepalived -t`, swapped in, reloaded); keepalived owns the VIPs (VRRP moves them to the backup) and the IPVS table (its checkers take failed real servers out). See docs/ha.md.',
+};
+
+/** The health check types that are not also protocol names (`tcp` is documented as a protocol). */
+export const HEALTH_CHECK_GLOSSARY: Readonly<Record<'http' | 'https' | 'dns' | 'smtp' | 'misc', string>> = {
+  http: 'keepalived `HTTP_GET`: requests `path` from the real server and compares the status code (and the body\'s MD5 `digest`, when given).',
+  https: 'keepalived `SSL_GET`: the same request as `http`, over TLS.',
+  dns: 'keepalived `DNS_CHECK`: sends a query for `dnsName` of `dnsType` and expects an answer.',
+  smtp: 'keepalived `SMTP_CHECK`: connects, expects the 220 greeting and says HELO.',
+  misc: 'keepalived `MISC_CHECK`: runs `script` on the director (as root, under script security); exit 0 means healthy.',
+};
+
 /** Markdown for a scheduler: `**wlc** — Weighted Least-Connection` and the paragraph. */
 export function schedulerMarkdown(name: Scheduler): string {
   const e = SCHEDULER_GLOSSARY[name];
@@ -373,7 +388,7 @@ export function sysctlMarkdown(name: string): string | undefined {
   return `**net.ipv4.vs.${name}** — ${e.title}${def}\n\n${e.doc}`;
 }
 
-/** Looks a bare word up in every table: scheduler, method, sysctl, scheduler flag, ARP sysctl, protocol. */
+/** Looks a bare word up in every table: scheduler, method, sysctl, scheduler flag, ARP sysctl, protocol, engine, check type. */
 export function glossaryMarkdown(word: string): string | undefined {
   if (Object.hasOwn(SCHEDULER_GLOSSARY, word)) return schedulerMarkdown(word as Scheduler);
   if (Object.hasOwn(METHOD_GLOSSARY, word)) return methodMarkdown(word as ForwardingMethod);
@@ -385,5 +400,7 @@ export function glossaryMarkdown(word: string): string | undefined {
     return `**${e.title}**\n\n${e.doc}`;
   }
   if (Object.hasOwn(PROTOCOL_GLOSSARY, word)) return `**${word}**\n\n${PROTOCOL_GLOSSARY[word as keyof typeof PROTOCOL_GLOSSARY]}`;
+  if (Object.hasOwn(ENGINE_GLOSSARY, word)) return `**engine ${word}**\n\n${ENGINE_GLOSSARY[word as keyof typeof ENGINE_GLOSSARY]}`;
+  if (Object.hasOwn(HEALTH_CHECK_GLOSSARY, word)) return `**${word}** health check\n\n${HEALTH_CHECK_GLOSSARY[word as keyof typeof HEALTH_CHECK_GLOSSARY]}`;
   return undefined;
 }

@@ -8,6 +8,7 @@ import type { ApplyOptions, DirectorLink, DirectorResult } from '../apply/applyD
 import { applyDirector, poolLink } from '../apply/applyDirector';
 import { tableRulesText } from '../plan/ipvsadmLines';
 import type { SshPool } from '../ssh/connectionPool';
+import { keepalivedOwnedServiceKeys } from '../keepalived/keepalivedOwned';
 import type { LoadedCluster } from './clusterSelection';
 import type { DirectorPreview } from './directorPreview';
 
@@ -25,6 +26,7 @@ export async function applyCluster(pool: SshPool, loaded: LoadedCluster, preview
     desired: loaded.desired,
     sysctls: loaded.cluster.sysctls,
     prune: loaded.cluster.prune,
+    keep: keepalivedOwnedServiceKeys(loaded.model),
     force: options.force ?? false,
     drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
     ...(options.drainPollMs !== undefined ? { drainPollMs: options.drainPollMs } : {}),

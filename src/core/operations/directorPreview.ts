@@ -12,6 +12,7 @@ import { planJson, planSummary, renderPlanText } from '../plan/planRender';
 import { planTable } from '../plan/planTable';
 import type { Plan } from '../plan/planTypes';
 import type { SshPool } from '../ssh/connectionPool';
+import { keepalivedOwnedServiceKeys } from '../keepalived/keepalivedOwned';
 import type { LoadedCluster } from './clusterSelection';
 
 export interface DirectorPreview {
@@ -35,7 +36,7 @@ export async function previewDirectors(pool: Pick<SshPool, 'runOnHosts'>, loaded
 
 /** The preview of one director from its live state (pure). */
 export function planDirector(host: string, loaded: LoadedCluster, live: LiveState, force = false): DirectorPreview {
-  const plan = planTable(loaded.desired, { table: live.table, counters: live.counters }, { prune: loaded.cluster.prune, force, managed: live.managed });
+  const plan = planTable(loaded.desired, { table: live.table, counters: live.counters }, { prune: loaded.cluster.prune, force, managed: live.managed, keep: keepalivedOwnedServiceKeys(loaded.model) });
   return { host, plan, sysctls: sysctlChanges(loaded.cluster.sysctls, live.sysctls), live };
 }
 

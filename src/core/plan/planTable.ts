@@ -193,6 +193,7 @@ export function planTable(desired: IpvsTable, live: LiveTable, options: PlanOpti
   live.table.services.forEach((have, li) => {
     const k = liveKeys[li];
     if (wanted[liveIndex.get(k) ?? li]) return; // (a key listed twice counts as one service, as before)
+    if (options.keep?.has(k)) return;
     if (options.managed?.has(k)) {
       b.removeService(have);
       return;

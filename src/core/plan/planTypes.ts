@@ -82,6 +82,8 @@ export interface PlanOptions {
    * one, it is removed rather than reported as foreign.
    */
   managed?: ReadonlySet<string>;
+  /** Services another engine owns (keepalived clusters of the file): never deleted, not listed as foreign. */
+  keep?: ReadonlySet<string>;
 }
 
 export interface LiveTable {

@@ -1,0 +1,57 @@
+/**
+ * The rendered keepalived.conf files against the real keepalived 2.2.7 of the lab: every director's file of
+ * every cluster the renderer's tests use passes `keepalived -t -f FILE` (exit 0, nothing printed), and a
+ * file with one broken value does not (exit ≠ 0, keepalived names the line). Runs on `director` only, in
+ * /tmp, touching no running service.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { validateClusterFile } from '../../src/core/clusterFile/validate';
+import { renderKeepalivedConfs } from '../../src/core/keepalived/renderKeepalivedConf';
+import { ensureLab, labRun, labSkipReason } from '../support/lab';
+import { EVERY_KEY, LAB_HA } from '../builders/keepalivedFiles';
+
+const skip = labSkipReason();
+const DIR = '/tmp/keepalived-render-test';
+/** The misc check script EVERY_KEY names: keepalived -t checks that it exists and is safe to run as root. */
+const SCRIPT = '/usr/local/bin/check-mail';
+
+function confs(): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  for (const [label, text, clusters] of [['lab-ha', LAB_HA, ['lab-ha']], ['every', EVERY_KEY, ['every', 'strict']]] as const) {
+    const { model } = validateClusterFile(text);
+    for (const c of clusters) for (const r of renderKeepalivedConfs(model, c, `${label}.yaml`)) out.push({ name: `${c}-${r.director}.conf`, text: r.text });
+  }
+  return out;
+}
+
+describe('rendered keepalived.conf on the real keepalived', { skip }, () => {
+  test('keepalived -t accepts every rendered file and refuses a broken one', async () => {
+    await ensureLab();
+    const files = confs();
+    assert.equal(files.length, 6);
+    const broken = files[0].text.replace('virtual_router_id 116', 'virtual_router_id 300');
+    const all = [...files, { name: 'broken.conf', text: broken }];
+    // One exec: the files come base64-encoded on stdin, one per line; each -t's exit code and output come back.
+    const input = all.map((f) => `${f.name} ${Buffer.from(f.text).toString('base64')}\n`).join('');
+    const script = `set -e; rm -rf ${DIR}; mkdir -p ${DIR}; printf '#!/bin/sh\\nexit 0\\n' > ${SCRIPT}; chmod 755 ${SCRIPT}; ` +
+      `while read -r n b; do printf '%s' "$b" | base64 -d > ${DIR}/$n; done; set +e; ` +
+      `for f in ${DIR}/*.conf; do keepalived -t -f $f > $f.out 2>&1; rc=$?; echo "== $(basename $f) $rc"; cat $f.out; done; rm -rf ${DIR} ${SCRIPT}`;
+    const out = await labRun('director', script, { input });
+    const results = new Map<string, { code: number; output: string }>();
+    for (const chunk of out.split(/^== /m).slice(1)) {
+      const [head, ...rest] = chunk.split('\n');
+      const [name, code] = head.split(' ');
+      results.set(name, { code: Number(code), output: rest.join('\n').trim() });
+    }
+    for (const f of files) {
+      const r = results.get(f.name);
+      assert.ok(r, `${f.name}: no result in\n${out}`);
+      assert.equal(r.code, 0, `${f.name}: keepalived -t exit ${r.code}\n${r.output}\n${f.text}`);
+      assert.equal(r.output, '', `${f.name}: keepalived printed warnings`);
+    }
+    const b = results.get('broken.conf');
+    assert.ok(b && b.code !== 0, `broken.conf accepted:\n${out}`);
+    assert.match(b.output, /Line \d+.*300/);
+  });
+});
