@@ -59,6 +59,8 @@ function phaseText(e: ApplyEvent): string {
     case 'rollback-start': return `FAILED (${e.detail ?? ''}); rolling back`;
     case 'rollback-done': return 'rolled back to the snapshot';
     case 'persisted': return `boot rules: ${e.detail ?? ''}`;
+    case 'awaiting-confirmation': return `applied; waiting for confirmation (${e.detail ?? ''})`;
+    case 'committed': return 'committed';
   }
 }
 
