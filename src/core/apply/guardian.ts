@@ -10,7 +10,7 @@
  *                                                   the live state (mode full) or its digest, @@lvsctl-done
  *   SYSCTL n=v …  / SYSCTL-BACK n=v …  (optional)  @@lvsctl-done
  *   MANAGED <bytes>\n<the managed record>           @@lvsctl-done
- *   BEGIN <fwd bytes> <back bytes> <confirm s>\n<the batch><the rollback batch>
+ *   BEGIN <fwd bytes> <back bytes> <confirm s> [table-only]\n<the batch><the rollback batch>
  *                                                   BATCH <rc>, BATCH-ERR <line>…, the live state, @@lvsctl-done
  *   COMMIT                                          COMMITTED, @@lvsctl-done
  *   ROLLBACK                                        ROLLED-BACK <rc>, the live state, @@lvsctl-done
@@ -53,7 +53,7 @@ const GUARDIAN = [
   LOCK_PRELUDE,
   'out() { printf "%s\\n" "$@" 2>/dev/null; }',
   'done_() { out "' + DONE_MARK + '"; }',
-  `state() { sh -c ${shellQuote([LIVE_STATE_SCRIPT])} sh "$managed" 2>/dev/null; }`,
+  `state() { sh -c ${shellQuote([LIVE_STATE_SCRIPT])} sh "$managed" "$1" 2>/dev/null; }`,
   'newgen() { od -An -N8 -tx1 /dev/urandom | tr -d " \\n" > "$d/generation"; echo >> "$d/generation"; }',
   'pend=$(od -An -N8 -tx1 /dev/urandom | tr -d " \\n")',
   'rm -f "$d/commit" "$d/pending" "$d/batch" "$d/rollback" "$d/managed.new"',
@@ -85,7 +85,7 @@ const GUARDIAN = [
   '    [ "$changed" = 1 ] && [ -n "$deadline" ] || break',
   '    sleep 1; continue',
   '  fi',
-  '  if read -r -t "$t" cmd a1 a2 a3; then :; else',
+  '  if read -r -t "$t" cmd a1 a2 a3 a4; then :; else',
   '    r=$?',
   '    if [ "$r" -gt 128 ]; then',
   '      [ -n "$deadline" ] && continue',
@@ -108,7 +108,7 @@ const GUARDIAN = [
   '      changed=1',
   '      if [ "$a3" -gt 0 ] 2>/dev/null; then deadline=$(( $(date +%s) + a3 )); printf "%s\\n" "$pend" > "$d/pending"; fi',
   '      [ -n "$sysfwd" ] && sysctl -q -w $sysfwd',
-  '      batch "$d/batch"; state; done_ ;;',
+  '      batch "$d/batch"; if [ "$a4" = table-only ]; then state table-only; else state; fi; done_ ;;',
   '    COMMIT) [ "$changed" = 1 ] && commit; out COMMITTED; done_ ;;',
   '    ROLLBACK) if [ "$changed" = 1 ]; then rollback; out "ROLLED-BACK $?"; else out "ROLLED-BACK 0"; fi; state; done_ ;;',
   '    RUN) block "$a1" "$d/run" || exit 71; batch "$d/run"; newgen; done_ ;;',
@@ -154,7 +154,8 @@ export interface GuardianSession {
   readonly lost: boolean;
   sysctls(forward: readonly string[], back: readonly string[]): Promise<void>;
   managedRecord(text: string): Promise<void>;
-  begin(batch: string, rollback: string, confirmSeconds: number): Promise<{ batch: BatchReply; state: LiveState }>;
+  /** `tableOnly`: the read back skips the thresholds listing (the caller knows them: no step sets one). */
+  begin(batch: string, rollback: string, confirmSeconds: number, tableOnly?: boolean): Promise<{ batch: BatchReply; state: LiveState }>;
   commit(): Promise<void>;
   rollback(): Promise<{ exitCode: number; state: LiveState }>;
   run(lines: string): Promise<BatchReply>;
@@ -250,8 +251,8 @@ export function startGuardian(pool: SshPool, host: string, spec: GuardianSpec, r
             if (back.length) checked(await request(`SYSCTL-BACK ${back.join(' ')}`));
           },
           managedRecord: async (text) => { checked(await request(`MANAGED ${Buffer.byteLength(text)}`, text)); },
-          begin: async (batch, rollback, confirmSeconds) => {
-            const text = checked(await request(`BEGIN ${Buffer.byteLength(batch)} ${Buffer.byteLength(rollback)} ${Math.max(0, Math.floor(confirmSeconds))}`, batch + rollback));
+          begin: async (batch, rollback, confirmSeconds, tableOnly) => {
+            const text = checked(await request(`BEGIN ${Buffer.byteLength(batch)} ${Buffer.byteLength(rollback)} ${Math.max(0, Math.floor(confirmSeconds))}${tableOnly ? ' table-only' : ''}`, batch + rollback));
             return { batch: batchOf(text), state: stateOf(host, text) };
           },
           commit: async () => {

@@ -62,7 +62,8 @@ export const LIVE_STATE_SCRIPT = [
   'rc() { printf "%s-rc %s %s\\n" "$m" "$1" "$2"; }',
   `sec digest; ${DIGEST_LINE}; rc digest 0`,
   'sec save; ipvsadm -S -n; rc save $?',
-  'sec thresholds; ipvsadm -Ln --thresholds; rc thresholds $?',
+  // `$2` = table-only: the read back of a batch that set no threshold (applyDirector knows them) skips this.
+  'if [ "$2" != table-only ]; then sec thresholds; ipvsadm -Ln --thresholds; rc thresholds $?; fi',
   'sec timeout; ipvsadm -L --timeout; rc timeout $?',
   'sec sysctl; grep -r . /proc/sys/net/ipv4/vs/ 2>/dev/null; rc sysctl 0',
   'sec managed; cat "$1" 2>/dev/null; rc managed 0',
@@ -117,7 +118,8 @@ export function parseLiveState(output: CommandOutput): LiveState {
   if (bad) throw new LiveStateError(`cannot read ipvsadm -S -n output, line ${bad.range.start.line + 1}: ${bad.message}`);
   const table = rules.table;
 
-  const thresholds = parseIpvsListing(need('thresholds'));
+  // Without the section (table-only read back), thresholds stay 0 and counters unknown: the caller fills them.
+  const thresholds = parseIpvsListing(sections.has('thresholds') ? need('thresholds') : '');
   const limits = new Map<string, { upper: number; lower: number }>();
   for (const s of thresholds.table.services) {
     for (const rs of s.realServers) limits.set(counterKey(s.key, rs), { upper: rs.upperThreshold, lower: rs.lowerThreshold });
