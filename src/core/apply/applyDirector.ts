@@ -33,6 +33,7 @@ import { managedRecordPath } from './liveState';
 import type { GuardianSession, GuardianSpec } from './guardian';
 import { guardianSpec, startGuardian } from './guardian';
 import { kernelProblems } from './kernelSupport';
+import { procProvable, procReadback } from './procReadback';
 import type { HeldLock, LockSpec } from './remoteLock';
 import { acquireLock } from './remoteLock';
 import type { RulesFileStatus } from './remoteFiles';
@@ -261,13 +262,18 @@ export async function applyDirector(link: DirectorLink, options: ApplyOptions): 
       result.sysctls = sys;
       result.steps = plan.steps;
       await emit('batch-start', `${plan.steps.length} lines`);
-      const tableOnly = thresholdsKnown(snapshot.table, plan);
-      const res = await g.begin(planRulesText(plan), planRulesText(back), options.confirmWithinSeconds ?? 0, tableOnly);
-      if (tableOnly) withThresholds(res.state, expectedAfter(snapshot.table, plan));
+      // The read back: only /proc/net/ip_vs when it can prove every step; else without the thresholds
+      // listing when every threshold is known; else the full state.
+      const expectedTable = expectedAfter(snapshot.table, plan);
+      const readBack = procProvable(snapshot.table, plan) ? 'proc' : thresholdsKnown(snapshot.table, plan) ? 'table-only' : 'full';
+      const res = await g.begin(planRulesText(plan), planRulesText(back), options.confirmWithinSeconds ?? 0, readBack);
       if (sys.length > 0) await emit('sysctls', sys.map((c) => `${c.name}=${c.to}`).join(' '));
       await emit('batch-done', `exit ${res.batch.exitCode}`);
       aborted();
-      after = res.state;
+      const proven = res.proc !== undefined && res.batch.exitCode === 0 ? procReadback(plan, expectedTable, res.proc) : undefined;
+      if (proven) after = { ...snapshot, table: proven.table, counters: proven.counters };
+      else if (res.state) after = readBack === 'table-only' ? withThresholds(res.state, expectedTable) : res.state;
+      else after = await g.read(); // /proc did not prove it: the full state names the failing lines
       const verdict = judgeBatch(plan.steps, after.table);
       if (verdict.failed.length > 0 || res.batch.exitCode !== 0) {
         const messages = batchMessages(res.batch.stderr);

@@ -10,8 +10,9 @@
  *                                                   the live state (mode full) or its digest, @@lvsctl-done
  *   SYSCTL n=v …  / SYSCTL-BACK n=v …  (optional)  @@lvsctl-done
  *   MANAGED <bytes>\n<the managed record>           @@lvsctl-done
- *   BEGIN <fwd bytes> <back bytes> <confirm s> [table-only]\n<the batch><the rollback batch>
- *                                                   BATCH <rc>, BATCH-ERR <line>…, the live state, @@lvsctl-done
+ *   BEGIN <fwd bytes> <back bytes> <confirm s> [table-only|proc]\n<the batch><the rollback batch>
+ *                                                   BATCH <rc>, BATCH-ERR <line>…, the live state (or only
+ *                                                   /proc/net/ip_vs: procReadback.ts), @@lvsctl-done
  *   COMMIT                                          COMMITTED, @@lvsctl-done
  *   ROLLBACK                                        ROLLED-BACK <rc>, the live state, @@lvsctl-done
  *   RUN <bytes>\n<lines>  (an ipvsadm -R batch)     BATCH <rc>, BATCH-ERR …, @@lvsctl-done
@@ -108,7 +109,8 @@ const GUARDIAN = [
   '      changed=1',
   '      if [ "$a3" -gt 0 ] 2>/dev/null; then deadline=$(( $(date +%s) + a3 )); printf "%s\\n" "$pend" > "$d/pending"; fi',
   '      [ -n "$sysfwd" ] && sysctl -q -w $sysfwd',
-  '      batch "$d/batch"; if [ "$a4" = table-only ]; then state table-only; else state; fi; done_ ;;',
+  '      batch "$d/batch"',
+  '      case $a4 in proc) out "@@lvsctl-section proc"; cat /proc/net/ip_vs ;; table-only) state table-only ;; *) state ;; esac; done_ ;;',
   '    COMMIT) [ "$changed" = 1 ] && commit; out COMMITTED; done_ ;;',
   '    ROLLBACK) if [ "$changed" = 1 ]; then rollback; out "ROLLED-BACK $?"; else out "ROLLED-BACK 0"; fi; state; done_ ;;',
   '    RUN) block "$a1" "$d/run" || exit 71; batch "$d/run"; newgen; done_ ;;',
@@ -154,8 +156,11 @@ export interface GuardianSession {
   readonly lost: boolean;
   sysctls(forward: readonly string[], back: readonly string[]): Promise<void>;
   managedRecord(text: string): Promise<void>;
-  /** `tableOnly`: the read back skips the thresholds listing (the caller knows them: no step sets one). */
-  begin(batch: string, rollback: string, confirmSeconds: number, tableOnly?: boolean): Promise<{ batch: BatchReply; state: LiveState }>;
+  /**
+   * The read back: `full` state, `table-only` (no thresholds listing: the caller knows them, no step sets
+   * one), or `proc` (only /proc/net/ip_vs, returned as text: procReadback.ts).
+   */
+  begin(batch: string, rollback: string, confirmSeconds: number, readBack?: 'full' | 'table-only' | 'proc'): Promise<{ batch: BatchReply; state?: LiveState; proc?: string }>;
   commit(): Promise<void>;
   rollback(): Promise<{ exitCode: number; state: LiveState }>;
   run(lines: string): Promise<BatchReply>;
@@ -251,8 +256,12 @@ export function startGuardian(pool: SshPool, host: string, spec: GuardianSpec, r
             if (back.length) checked(await request(`SYSCTL-BACK ${back.join(' ')}`));
           },
           managedRecord: async (text) => { checked(await request(`MANAGED ${Buffer.byteLength(text)}`, text)); },
-          begin: async (batch, rollback, confirmSeconds, tableOnly) => {
-            const text = checked(await request(`BEGIN ${Buffer.byteLength(batch)} ${Buffer.byteLength(rollback)} ${Math.max(0, Math.floor(confirmSeconds))}${tableOnly ? ' table-only' : ''}`, batch + rollback));
+          begin: async (batch, rollback, confirmSeconds, readBack = 'full') => {
+            const text = checked(await request(`BEGIN ${Buffer.byteLength(batch)} ${Buffer.byteLength(rollback)} ${Math.max(0, Math.floor(confirmSeconds))} ${readBack}`, batch + rollback));
+            if (readBack === 'proc') {
+              const at = text.indexOf('@@lvsctl-section proc\n');
+              return { batch: batchOf(text), proc: at < 0 ? '' : text.slice(at + '@@lvsctl-section proc\n'.length) };
+            }
             return { batch: batchOf(text), state: stateOf(host, text) };
           },
           commit: async () => {
