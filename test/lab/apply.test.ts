@@ -35,7 +35,8 @@ const RS_PREP = `sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp
 
 async function prepareHosts(): Promise<void> {
   await Promise.all([
-    labRun('director', `ip addr replace ${VIP}/32 dev eth0`),
+    // A gratuitous ARP too: after directors.test.ts the router may still hold director2's MAC for the VIP.
+    labRun('director', `ip addr replace ${VIP}/32 dev eth0 && (busybox arping -U -c 2 -w 2 -I eth0 -s ${VIP} ${VIP} >/dev/null 2>&1; true)`),
     labRun('rs1', RS_PREP),
     labRun('rs2', RS_PREP),
   ]);
