@@ -1,5 +1,9 @@
 import { hostname, userInfo } from 'node:os';
-import { holderInfo } from '../core/apply/remoteLock';
+import { CONFIRM_SCRIPT } from '../core/apply/guardian';
+import { LOCK_DIR, holderInfo } from '../core/apply/remoteLock';
+import { rawCommand } from '../core/ssh/remoteCommand';
+import type { SshPool } from '../core/ssh/connectionPool';
+import type { LoadedCluster } from '../core/operations/clusterSelection';
 import { applyCluster, applyResultText } from '../core/operations/applyCluster';
 import { previewDirectors, previewHasChanges, previewText } from '../core/operations/directorPreview';
 import { parseCommandArgs, UsageError } from './cliIo';
@@ -19,13 +23,15 @@ export const APPLY_EXIT = {
 } as const;
 
 const USAGE = `Usage: lvsctl apply FILE [--cluster NAME] [--yes] [--force] [--drain-timeout S] [--persist]
-                   [--lock-wait S] [--trust-store PATH]
+                   [--lock-wait S] [--confirm-within S] [--trust-store PATH]
+       lvsctl apply FILE --confirm [--cluster NAME] [--trust-store PATH]
 
 Shows the plan (as lvsctl plan does), asks for confirmation, then applies it to every director:
 takes the director's apply lock, snapshots the table, sets the cluster's IPVS sysctls that differ,
 sends every step as ONE ipvsadm -R stream, reads the table back and proves it equals the file.
 Real servers removed from the file are drained (weight 0) and deleted once idle. Any failure or
-Ctrl-C restores the snapshot (a diff back, never a flush).
+Ctrl-C restores the snapshot (a diff back, never a flush). Each director runs the batch under a
+guardian that restores the snapshot by itself if lvsctl dies or the connection drops before it commits.
 
 Options:
   --cluster NAME       the cluster (needed when FILE defines more than one)
@@ -36,6 +42,10 @@ Options:
   --persist            also write the boot rules file of the distro's ipvsadm service
                        (/etc/ipvsadm.rules or /etc/sysconfig/ipvsadm), only when it changes
   --lock-wait S        wait up to S seconds (default 30) for another apply's lock
+  --confirm-within S   keep the change only if confirmed within S seconds, else each director rolls
+                       it back by itself: on a terminal lvsctl asks "Keep these changes?"; with --yes
+                       (or no terminal) it returns at once and \`lvsctl apply FILE --confirm\` confirms
+  --confirm            confirm the change a --confirm-within apply left waiting on every director
   --trust-store PATH   where accepted host keys are stored (default ~/.config/vscode-lvs/known_hosts)
   --take-over          engine keepalived: replace a keepalived.conf lvsctl did not write (docs/ha.md)
 
@@ -43,7 +53,8 @@ Exit codes: 0 every director holds the file's table (applied, or nothing to do);
 errors; 2 usage; 3 not confirmed (answered no, or no terminal and no --yes); 4 failed on some director,
 and every director that failed has its table as before (nothing changed, or rolled back to the snapshot),
 while the others hold the file's table (a line per director says which); 5 failed and the rollback failed
-too: that director's table may be partly applied (its snapshot is printed).`;
+too: that director's table may be partly applied (its snapshot is printed).
+With --confirm: 0 every director confirmed, 4 some director had nothing waiting (rolled back already?).`;
 
 export const applyCommand: CliCommand = {
   name: 'apply',
@@ -53,7 +64,7 @@ export const applyCommand: CliCommand = {
     const parsed = parseCommandArgs(args, {
           cluster: { type: 'string' }, yes: { type: 'boolean', short: 'y' }, force: { type: 'boolean' },
           'drain-timeout': { type: 'string' }, persist: { type: 'boolean' }, 'lock-wait': { type: 'string' },
-          'trust-store': { type: 'string' }, 'take-over': { type: 'boolean' },
+          'trust-store': { type: 'string' }, 'take-over': { type: 'boolean' }, 'confirm-within': { type: 'string' }, confirm: { type: 'boolean' },
         });
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('exactly one FILE is needed');
@@ -64,6 +75,8 @@ export const applyCommand: CliCommand = {
     };
     const drainTimeout = seconds('drain-timeout', values['drain-timeout'], 30);
     const lockWait = seconds('lock-wait', values['lock-wait'], 30);
+    const confirmWithin = values['confirm-within'] === undefined ? undefined : seconds('confirm-within', values['confirm-within'], 0);
+    if (confirmWithin !== undefined && confirmWithin < 5) throw new UsageError('--confirm-within needs at least 5 seconds');
     const loaded = await loadClusterFile('apply', positionals[0], values.cluster, io);
     if (typeof loaded === 'number') return loaded;
     // engine: keepalived — its own apply (src/cli/keepalivedCommands.ts).
@@ -71,6 +84,14 @@ export const applyCommand: CliCommand = {
     const force = values.force ?? false;
 
     const pool = clusterPool(loaded.model, values['trust-store'] ?? defaultTrustStore());
+    if (values.confirm) {
+      try { return await confirmPending(pool, loaded, io); } finally { pool.close(); }
+    }
+    const interactive = !values.yes && process.stdin.isTTY === true;
+    if (confirmWithin !== undefined && values.persist && !interactive) {
+      pool.close();
+      throw new UsageError('--persist with --confirm-within needs the prompt (a terminal, without --yes): the boot rules file is written only once the change is kept');
+    }
     const controller = new AbortController();
     const onSigint = (): void => {
       io.stderr.write('\nlvsctl apply: cancelled; rolling back…\n');
@@ -81,6 +102,10 @@ export const applyCommand: CliCommand = {
       for (const p of previews) io.stdout.write(previewText(p));
       if (previews.some((p) => p.error !== undefined)) {
         io.stderr.write('lvsctl apply: a director could not be read; nothing applied\n');
+        return APPLY_EXIT.failedUnchanged;
+      }
+      if (previews.some((p) => p.kernel !== undefined)) {
+        io.stderr.write('lvsctl apply: a director\'s kernel cannot hold the file\'s table (see above); nothing applied\n');
         return APPLY_EXIT.failedUnchanged;
       }
       if (!previews.some(previewHasChanges)) {
@@ -107,6 +132,13 @@ export const applyCommand: CliCommand = {
         holder,
         signal: controller.signal,
         onEvent: (e) => { if (e.phase === 'drain-wait') io.stderr.write(`${e.host}: draining ${e.detail ?? ''}\n`); },
+        ...(confirmWithin !== undefined ? {
+          confirmWithinSeconds: confirmWithin,
+          confirm: async () => {
+            if (!interactive) return 'detach' as const;
+            return (await confirm(`Applied and verified. Keep these changes? [y/N] (every director rolls back by itself in ${confirmWithin} s) `)) ? 'commit' as const : 'rollback' as const;
+          },
+        } : {}),
       });
       let exit: number = APPLY_EXIT.ok;
       for (const r of results) {
@@ -121,3 +153,21 @@ export const applyCommand: CliCommand = {
     }
   },
 };
+
+/** `lvsctl apply FILE --confirm`: confirms the change waiting on every director (one exec each). */
+async function confirmPending(pool: SshPool, loaded: LoadedCluster, io: CliIo): Promise<number> {
+  const hosts = loaded.cluster.directors.map((d) => d.host);
+  const outcomes = await pool.runOnHosts(hosts, () => rawCommand(['sh', '-c', CONFIRM_SCRIPT, 'sh', LOCK_DIR], { timeoutMs: 30_000 }), { concurrency: Math.max(1, hosts.length) });
+  let exit: number = APPLY_EXIT.ok;
+  for (const o of outcomes) {
+    const word = o.ok ? o.value.stdout.trim() : '';
+    if (word === 'CONFIRMED') io.stdout.write(`${o.host}: confirmed; the change is kept\n`);
+    else {
+      exit = APPLY_EXIT.failedUnchanged;
+      if (!o.ok) io.stdout.write(`${o.host}: cannot confirm: ${o.error.message}\n`);
+      else if (word === 'WAITING') io.stdout.write(`${o.host}: the confirmation was written but the guardian has not taken it yet\n`);
+      else io.stdout.write(`${o.host}: nothing waits for a confirmation (never applied with --confirm-within, or already rolled back)\n`);
+    }
+  }
+  return exit;
+}

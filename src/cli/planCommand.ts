@@ -33,7 +33,7 @@ Options:
   --detailed-exitcode   exit 3 when the plan has changes (0: none)
 
 Exit codes: 0 ok, 1 the file has errors, 2 usage, 3 changes (with --detailed-exitcode),
-4 a director could not be read.`;
+4 a director could not be read, or its kernel lacks what the file needs (a scheduler module, …).`;
 
 /** An SshPool over the cluster file's hosts (the same pool every CLI command uses). */
 export function clusterPool(model: ClusterFile, trustStorePath: string): SshPool {
@@ -95,8 +95,9 @@ export const planCommand: CliCommand = {
     }
     if (values.json) io.stdout.write(`${JSON.stringify({ directors: previews.map(previewJson) }, null, 2)}\n`);
     else for (const p of previews) io.stdout.write(previewText(p));
-    if (previews.some((p) => p.error !== undefined)) {
+    if (previews.some((p) => p.error !== undefined || p.kernel !== undefined)) {
       for (const p of previews) if (p.error !== undefined && values.json) io.stderr.write(`lvsctl plan: ${p.host}: ${p.error}\n`);
+      for (const p of previews) for (const k of p.kernel ?? []) if (values.json) io.stderr.write(`lvsctl plan: ${p.host}: ${k.message}\n`);
       return 4;
     }
     return values['detailed-exitcode'] && previews.some(previewHasChanges) ? 3 : 0;

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { applyDirector, poolLink } from '../../src/core/apply/applyDirector';
 import type { ApplyOptions, DirectorResult } from '../../src/core/apply/applyDirector';
 import { liveStateCommand } from '../../src/core/apply/liveState';
-import { LOCK_PATH } from '../../src/core/apply/remoteLock';
+import { HOLDER_PATH, LOCK_DIR, LOCK_PATH } from '../../src/core/apply/remoteLock';
 import { desiredTable } from '../../src/core/clusterFile/desiredTable';
 import { validateClusterFile } from '../../src/core/clusterFile/validate';
 import type { ClusterFile } from '../../src/core/clusterFile/types';
@@ -35,7 +35,8 @@ const RS_PREP = `sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp
 
 async function prepareHosts(): Promise<void> {
   await Promise.all([
-    labRun('director', `ip addr replace ${VIP}/32 dev eth0`),
+    // A gratuitous ARP too: after directors.test.ts the router may still hold director2's MAC for the VIP.
+    labRun('director', `ip addr replace ${VIP}/32 dev eth0 && (busybox arping -U -c 2 -w 2 -I eth0 -s ${VIP} ${VIP} >/dev/null 2>&1; true)`),
     labRun('rs1', RS_PREP),
     labRun('rs2', RS_PREP),
   ]);
@@ -60,7 +61,7 @@ const LAB_DR = `-A -t ${VIP}:80 -s rr
 async function cleanLab(): Promise<void> {
   if (process.env.LVS_APPLY_TEST_FULL_RESET === '1') { await resetLab(); return; }
   await labRun('director', `ipvsadm -C && ipvsadm --set 900 120 300 && sysctl -qw net.ipv4.vs.expire_nodest_conn=0 net.ipv4.vs.expire_quiescent_template=0 && ` +
-    `rm -rf /var/lib/vscode-lvs /etc/ipvsadm.rules ${LOCK_PATH} /run/lock/vscode-lvs-ipvs.batch`);
+    `rm -rf /var/lib/vscode-lvs /etc/ipvsadm.rules ${LOCK_DIR}`);
 }
 
 interface Ctx {
@@ -234,9 +235,9 @@ describe('plan/apply on the lab director', { skip }, () => {
         assert.equal((await live(ctx)).saveText, snapshot, when);
       }
       // 4. Another apply holds the lock: this one waits (bounded), then fails naming the holder; nothing changed.
-      const holder = labExec('director', `exec 9>>${LOCK_PATH}; flock 9; echo 'lvsctl pid 4242 by alice@laptop (cluster lab-web)' > ${LOCK_PATH}; sleep 25`, { timeoutMs: 60_000 });
+      const holder = labExec('director', `mkdir -m 0700 -p ${LOCK_DIR}; exec 9>>${LOCK_PATH}; flock 9; echo 'lvsctl pid 4242 by alice@laptop (cluster lab-web)' > ${HOLDER_PATH}; sleep 25`, { timeoutMs: 60_000 });
       for (let i = 0; i < 60; i++) {
-        if ((await labExec('director', `cat ${LOCK_PATH}`)).stdout.includes('alice')) break;
+        if ((await labExec('director', `cat ${HOLDER_PATH}`)).stdout.includes('alice')) break;
         await new Promise((r) => setTimeout(r, 500));
       }
       const r4 = await apply(ctx, big, { lockWaitSeconds: 1 });
@@ -292,6 +293,28 @@ describe('plan/apply on the lab director', { skip }, () => {
       assert.deepEqual(p2.persisted, { path: '/etc/ipvsadm.rules', status: 'unchanged' });
       assert.equal(await labRun('director', 'cat /etc/ipvsadm.rules'), tableRulesText(rules(LAB_DR.replace('-s rr', '-s wrr'))));
       assert.equal((await labRun('director', 'ipvsadm -C; ipvsadm -R < /etc/ipvsadm.rules && ipvsadm -S -n')), renderRules(rules(LAB_DR.replace('-s rr', '-s wrr'))));
+    });
+  });
+
+  test('the kernel before the batch: twos (Linux 6.2+) refused at plan time, naming the lab kernel; apply sends nothing', async () => {
+    await withLabLock(async () => {
+      await cleanLab();
+      const release = (await labRun('director', 'uname -r')).trim();
+      const dir = mkdtempSync(join(tmpdir(), 'lvs-twos-'));
+      const file = join(dir, 'twos.yaml');
+      writeFileSync(file, readFileSync(ctx.lab.lvsYaml, 'utf8').replace('scheduler: rr', 'scheduler: twos'));
+      const trust = join(dir, 'known_hosts');
+      const p = bufferIo();
+      assert.equal(await main(['plan', file, '--trust-store', trust], p.io), 4, p.out() + p.err());
+      assert.match(p.out(), new RegExp(`scheduler twos needs the kernel module ip_vs_twos, which the director's kernel ${release.replace(/\./g, '\\.')} does not have \\(added in Linux 6\\.2\\)`));
+      const a = bufferIo();
+      assert.equal(await main(['apply', file, '--yes', '--trust-store', trust], a.io), 4, a.out() + a.err());
+      assert.match(a.err(), /kernel cannot hold the file's table/);
+      assert.equal(await labRun('director', 'ipvsadm -S -n'), '');
+      // applyDirector itself refuses too (a caller without the preview).
+      const r = await apply(ctx, desiredTable(validateClusterFile(readFileSync(file, 'utf8')).model, CLUSTER));
+      assert.equal(r.status, 'not-applied');
+      assert.match(r.error ?? '', new RegExp(`ip_vs_twos.*${release.replace(/\./g, '\\.')}`));
     });
   });
 

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { main } from '../../src/cli/lvsctl';
-import { LOCK_PATH } from '../../src/core/apply/remoteLock';
+import { HOLDER_PATH, LOCK_DIR, LOCK_PATH } from '../../src/core/apply/remoteLock';
 import { validateClusterFile } from '../../src/core/clusterFile/validate';
 import { clusterSshPool } from '../../src/core/operations/clusterPool';
 import type { SshPool } from '../../src/core/ssh/connectionPool';
@@ -34,7 +34,7 @@ const RS_PREP = `sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp
 /** Both directors and the real servers back to no IPVS table, no VIP, no lock (what this file touches). */
 async function cleanDirectors(): Promise<void> {
   await Promise.all(DIRECTORS.map((d) => labRun(d, `ipvsadm -C && (ip addr del ${VIP}/32 dev eth0 2>/dev/null; true) && ` +
-    `rm -rf /var/lib/vscode-lvs /etc/ipvsadm.rules ${LOCK_PATH} /run/lock/vscode-lvs-ipvs.batch`)));
+    `rm -rf /var/lib/vscode-lvs /etc/ipvsadm.rules ${LOCK_DIR}`)));
 }
 
 /** The lab's cluster file with lab-web on both directors. */
@@ -149,8 +149,8 @@ describe('a cluster with two directors on the lab (real SSH, two real IPVS table
       assert.ok(text.includes(rs1));
       fs.writeFileSync(weighted, text.replace(rs1, rs1.replace('weight: 1', 'weight: 2')));
 
-      const holder = labExec('director2', `exec 9>>${LOCK_PATH}; flock 9; echo 'lvsctl pid 4242 by alice@laptop (cluster lab-web)' > ${LOCK_PATH}; sleep 15`, { timeoutMs: 60_000 });
-      for (let i = 0; i < 60 && !(await labExec('director2', `cat ${LOCK_PATH}`)).stdout.includes('alice'); i++) await sleep(500);
+      const holder = labExec('director2', `mkdir -m 0700 -p ${LOCK_DIR}; exec 9>>${LOCK_PATH}; flock 9; echo 'lvsctl pid 4242 by alice@laptop (cluster lab-web)' > ${HOLDER_PATH}; sleep 15`, { timeoutMs: 60_000 });
+      for (let i = 0; i < 60 && !(await labExec('director2', `cat ${HOLDER_PATH}`)).stdout.includes('alice'); i++) await sleep(500);
       const r = bufferIo();
       const code = await main(['apply', weighted, '--yes', '--lock-wait', '1', '--trust-store', trust], r.io);
       await holder;

@@ -1,21 +1,27 @@
 /**
- * Applying a cluster's desired table to one director:
+ * Applying a cluster's desired table to one director, as one transaction under the director's guardian
+ * (guardian.ts: a remote script that holds the lock and restores the snapshot by itself if this client goes
+ * away before it commits):
  *
- *   lock (flock under /run/lock, holder info in the file)
- *   → snapshot (one exec: -S -n, thresholds, counters, sysctls, managed record)
- *   → plan (pure; refused if the table changed since the plan the user confirmed)
- *   → sysctls that differ (one exec) → every step as ONE `ipvsadm -R` stream (one exec)
- *   → read back, find the failing line if any, prove re-planning is empty
+ *   guardian: lock (root's 0700 /run/vscode-lvs) → the snapshot: the state the plan was made from when its
+ *     digest still matches (no second listing), else the state read under the lock
+ *   → plan (pure; refused if the table changed since the plan the user confirmed, or the kernel lacks a
+ *     scheduler / tunnel type / family the file needs)
+ *   → BEGIN: sysctls that differ + every step as ONE `ipvsadm -R` stream + the read back, in one request
+ *   → find the failing line if any, prove re-planning is empty
+ *   → COMMIT (at once, or when the operator confirms within the confirmation window)
  *   → drain: poll until removed real servers are idle (or the drain timeout), delete them
- *   → managed record, optional boot rules file → unlock.
+ *   → optional boot rules file → unlock.
  *
- * On any failure or cancellation (AbortSignal) after something changed: restore exactly the snapshot by a
- * diff back (a plan from the current table to the snapshot, forced, applied with `ipvsadm -R`; never a
- * flush), restore the sysctls, and read back to prove it.
+ * On any failure or cancellation (AbortSignal) before the commit: ROLLBACK (the guardian's rollback batch),
+ * then a read back that must equal the snapshot; if it does not, a diff back (a plan from the current table
+ * to the snapshot, forced; never a flush). If the connection is lost, the guardian has rolled back alone:
+ * apply takes the lock again and proves the table is the snapshot (or restores it by the diff back).
  */
 
 import type { IpvsTable } from '../ipvs/types';
 import { serviceKeyString } from '../ipvs/types';
+import { IpvsMachine, applyCommands } from '../ipvs/ipvsEngine';
 import { tableRulesText } from '../plan/ipvsadmLines';
 import { planRulesText } from '../plan/planRender';
 import { planTable } from '../plan/planTable';
@@ -23,29 +29,35 @@ import type { PendingDrain, Plan, PlanStep } from '../plan/planTypes';
 import type { SshPool } from '../ssh/connectionPool';
 import type { RemoteCommand } from '../ssh/remoteCommand';
 import type { LiveState } from './liveState';
-import { liveStateCommand, managedRecordPath } from './liveState';
+import { managedRecordPath } from './liveState';
+import type { GuardianSession, GuardianSpec } from './guardian';
+import { guardianSpec, startGuardian } from './guardian';
+import { kernelProblems } from './kernelSupport';
+import { procProvable, procReadback } from './procReadback';
 import type { HeldLock, LockSpec } from './remoteLock';
-import { acquireLock, lockSpec } from './remoteLock';
+import { acquireLock } from './remoteLock';
 import type { RulesFileStatus } from './remoteFiles';
 import { rulesFileTargetCommand, writeFileIfChangedCommand } from './remoteFiles';
-import { batchMessages, judgeBatch, restoreCommand } from './restoreBatch';
+import { batchMessages, judgeBatch } from './restoreBatch';
 import type { SysctlChange } from './sysctlSync';
-import { reverseChanges, sysctlChanges, sysctlCommand } from './sysctlSync';
+import { reverseChanges, sysctlChanges } from './sysctlSync';
 
 /** How apply reaches one director: commands as values, and the lock. */
 export interface DirectorLink {
   readonly host: string;
   run<T>(command: RemoteCommand<T>): Promise<T>;
   lock(spec: LockSpec): Promise<HeldLock>;
+  /** Starts the apply guardian (it holds the same lock as `lock`). */
+  guard(spec: GuardianSpec): Promise<GuardianSession>;
 }
 
 export function poolLink(pool: SshPool, host: string): DirectorLink {
-  return { host, run: (c) => pool.run(host, c), lock: (spec) => acquireLock(pool, host, spec) };
+  return { host, run: (c) => pool.run(host, c), lock: (spec) => acquireLock(pool, host, spec), guard: (spec) => startGuardian(pool, host, spec) };
 }
 
 export type ApplyPhase =
   | 'locked' | 'snapshot' | 'sysctls' | 'batch-start' | 'batch-done' | 'verified' | 'drain-wait' | 'drain-delete'
-  | 'rollback-start' | 'rollback-done' | 'persisted';
+  | 'rollback-start' | 'rollback-done' | 'persisted' | 'awaiting-confirmation' | 'committed';
 
 export interface ApplyEvent {
   host: string;
@@ -72,14 +84,22 @@ export interface ApplyOptions {
   holder: string;
   signal?: AbortSignal;
   /**
-   * The live table the user's confirmed plan was computed from (`tableRulesText`, thresholds included):
-   * apply refuses when the table under the lock differs (someone changed it since). Counters may differ.
+   * The live state the user's confirmed plan was computed from: apply refuses when the table under the lock
+   * differs (someone changed it since; counters may differ). With its digest, that check is the digest
+   * alone and this state is the snapshot (nothing is listed twice).
    */
-  expectedTable?: string;
+  expected?: LiveState;
+  /**
+   * Keep the change only if confirmed within this many seconds (the director's guardian rolls back by itself
+   * otherwise); `confirm` is asked once the table is applied and verified.
+   */
+  confirmWithinSeconds?: number;
+  /** commit: keep; rollback: undo now; detach: leave the guardian waiting for `lvsctl apply --confirm`. */
+  confirm?(): Promise<'commit' | 'rollback' | 'detach'>;
   onEvent?(event: ApplyEvent): void | Promise<void>;
 }
 
-export type ApplyStatus = 'unchanged' | 'applied' | 'not-applied' | 'rolled-back' | 'rollback-failed';
+export type ApplyStatus = 'unchanged' | 'applied' | 'awaiting-confirmation' | 'not-applied' | 'rolled-back' | 'rollback-failed';
 
 export interface FailedLine {
   /** 0-based index into the steps sent. */
@@ -107,6 +127,10 @@ export interface DirectorResult {
   rollbackError?: string;
   /** The table before apply, as `ipvsadm -S -n` printed it. */
   snapshotText?: string;
+  /** What an earlier apply's guardian did on its own (it rolled back after its client went away). */
+  previousGuardian?: string;
+  /** Seconds the director waits for `lvsctl apply --confirm` (status awaiting-confirmation). */
+  confirmWithinSeconds?: number;
 }
 
 class ApplyAbort extends Error {
@@ -138,6 +162,49 @@ function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   return true;
 }
 
+function sysctlArgs(changes: readonly SysctlChange[]): string[] {
+  return changes.map((c) => `net.ipv4.vs.${c.name}=${c.to}`);
+}
+
+/** The table `plan` leaves when every line takes effect. */
+function expectedAfter(snapshot: IpvsTable, plan: Plan): IpvsTable {
+  return applyCommands(snapshot, plan.steps.map((s) => s.command)).table;
+}
+
+/** The plan from what `plan` would leave back to `snapshot` (forced): the guardian's rollback batch. */
+export function rollbackPlan(snapshot: IpvsTable, plan: Plan): Plan {
+  const after = expectedAfter(snapshot, plan);
+  const all = new Set(after.services.map((s) => serviceKeyString(s.key)));
+  return planTable(snapshot, { table: after }, { force: true, prune: true, managed: all });
+}
+
+/**
+ * True when no step sets a threshold other than the one the real server has: then every threshold after
+ * the batch is known (a line takes effect whole or not at all, and -S shows which), and the read back can
+ * skip the `--thresholds` listing (one full listing: ~0.85 s on 5,000 entries).
+ */
+export function thresholdsKnown(snapshot: IpvsTable, plan: Plan): boolean {
+  const m = new IpvsMachine(snapshot);
+  return plan.steps.every((s) => {
+    const c = s.command;
+    if (c.kind !== 'add-server' && c.kind !== 'edit-server') return true;
+    const old = m.realServer(c.key, c.server);
+    return (old?.upperThreshold ?? 0) === c.server.upperThreshold && (old?.lowerThreshold ?? 0) === c.server.lowerThreshold;
+  });
+}
+
+/** Puts the known thresholds (those of `expected`, keyed by service and real server) into a table-only read back. */
+function withThresholds(state: LiveState, expected: IpvsTable): LiveState {
+  const m = new IpvsMachine(expected);
+  for (const s of state.table.services) {
+    for (const rs of s.realServers) {
+      const e = m.realServer(s.key, rs);
+      if (e) { rs.upperThreshold = e.upperThreshold; rs.lowerThreshold = e.lowerThreshold; }
+    }
+  }
+  return state;
+}
+
 export async function applyDirector(link: DirectorLink, options: ApplyOptions): Promise<DirectorResult> {
   const host = link.host;
   const result: DirectorResult = { host, status: 'not-applied', steps: [], drainDeletes: [], pending: [], sysctls: [] };
@@ -147,34 +214,40 @@ export async function applyDirector(link: DirectorLink, options: ApplyOptions): 
   const aborted = (): void => {
     if (options.signal?.aborted) throw new ApplyAbort('apply was cancelled');
   };
-  /**
-   * Without the lock (its connection dropped), another apply may have changed the table in between: what we
-   * read back proves nothing, so the apply fails and rolls back (the pool connects again for that).
-   */
-  const lockHeld = (held: HeldLock): void => {
-    if (held.lost) throw new ApplyAbort(`the SSH connection to ${host} dropped during apply (the lock was lost)`);
-  };
-  const spec = lockSpec(options.holder, options.lockWaitSeconds ?? 30);
-  let lock: HeldLock;
+  const spec = (mode: 'full' | 'digest', waitSeconds: number): GuardianSpec => guardianSpec({
+    holder: options.holder, waitSeconds, mode, managedPath: managedRecordPath(options.cluster),
+    idleSeconds: Math.max(120, 3 * (options.drainPollMs ?? 2000) / 1000),
+  });
+  const expected = options.expected;
+  let g: GuardianSession;
   try {
     aborted();
-    lock = await link.lock(spec);
+    g = await link.guard(spec(expected?.digest !== undefined ? 'digest' : 'full', options.lockWaitSeconds ?? 30));
   } catch (err) {
     result.error = (err as Error).message;
     return result;
   }
-  let changed = false;
+  if (g.last !== undefined) result.previousGuardian = g.last;
+  let begun = false;
+  let committed = false;
   let snapshot: LiveState | undefined;
   try {
     await emit('locked');
-    snapshot = await link.run(liveStateCommand(options.cluster));
+    if (g.first.state) {
+      snapshot = g.first.state;
+      if (expected && tableRulesText(expected.table) !== tableRulesText(snapshot.table)) throw new ApplyAbort(CHANGED);
+    } else {
+      if (!expected || g.first.digest !== expected.digest) throw new ApplyAbort(CHANGED);
+      snapshot = expected;
+    }
     result.snapshotText = snapshot.saveText;
     await emit('snapshot', `${snapshot.table.services.length} services`);
     const planOptions = { prune: options.prune ?? false, force: options.force ?? false, managed: snapshot.managed, ...(options.keep ? { keep: options.keep } : {}) };
     const plan = planTable(options.desired, { table: snapshot.table, counters: snapshot.counters }, planOptions);
     result.plan = plan;
-    if (options.expectedTable !== undefined && options.expectedTable !== tableRulesText(snapshot.table)) {
-      throw new ApplyAbort('the director\'s table changed since the plan was shown; nothing was applied (run plan/apply again)');
+    const lacking = kernelProblems(options.desired, snapshot.kernel);
+    if (lacking.length > 0) {
+      throw new ApplyAbort(`${lacking.map((k) => k.message).join('; ')}; nothing was applied`);
     }
     const sys = sysctlChanges(options.sysctls ?? {}, snapshot.sysctls);
     // The services lvsctl manages from now on: the file's, plus removed ones still draining.
@@ -182,95 +255,107 @@ export async function applyDirector(link: DirectorLink, options: ApplyOptions): 
     for (const p of plan.pending) if (p.deletesService) managed.add(p.service);
     aborted();
 
-    if (sys.length > 0) {
-      changed = true;
-      await link.run(sysctlCommand(sys));
-      result.sysctls = sys;
-      await emit('sysctls', sys.map((c) => `${c.name}=${c.to}`).join(' '));
-    }
     let after = snapshot;
-    if (plan.steps.length > 0) {
-      changed = true;
+    if (sys.length > 0 || plan.steps.length > 0) {
+      await g.sysctls(sysctlArgs(sys), sysctlArgs(reverseChanges(sys)));
+      if (!sameSet(managed, snapshot.managed)) await g.managedRecord([...managed].sort().map((k) => `${k}\n`).join(''));
+      const back = rollbackPlan(snapshot.table, plan);
+      begun = true;
+      result.sysctls = sys;
       result.steps = plan.steps;
       await emit('batch-start', `${plan.steps.length} lines`);
-      const batch = restoreCommand(planRulesText(plan));
-      // Cancelling while the batch runs kills it (its remote process group), then rolls back.
-      const res = await link.run(options.signal ? { ...batch, signal: options.signal } : batch);
-      await emit('batch-done', `exit ${res.exitCode ?? 'none'}`);
+      // The read back: only /proc/net/ip_vs when it can prove every step; else without the thresholds
+      // listing when every threshold is known; else the full state.
+      const expectedTable = expectedAfter(snapshot.table, plan);
+      const readBack = procProvable(snapshot.table, plan) ? 'proc' : thresholdsKnown(snapshot.table, plan) ? 'table-only' : 'full';
+      const res = await g.begin(planRulesText(plan), planRulesText(back), options.confirmWithinSeconds ?? 0, readBack);
+      if (sys.length > 0) await emit('sysctls', sys.map((c) => `${c.name}=${c.to}`).join(' '));
+      await emit('batch-done', `exit ${res.batch.exitCode}`);
       aborted();
-      lockHeld(lock);
-      after = await link.run(liveStateCommand(options.cluster));
+      const proven = res.proc !== undefined && res.batch.exitCode === 0 ? procReadback(plan, expectedTable, res.proc) : undefined;
+      if (proven) after = { ...snapshot, table: proven.table, counters: proven.counters };
+      else if (res.state) after = readBack === 'table-only' ? withThresholds(res.state, expectedTable) : res.state;
+      else after = await g.read(); // /proc did not prove it: the full state names the failing lines
       const verdict = judgeBatch(plan.steps, after.table);
-      if (verdict.failed.length > 0 || res.exitCode !== 0) {
-        const messages = batchMessages(res.stderr);
+      if (verdict.failed.length > 0 || res.batch.exitCode !== 0) {
+        const messages = batchMessages(res.batch.stderr);
         const index = verdict.failed[0] ?? plan.steps.length - 1;
-        const message = messages[0] ?? (res.exitCode === 0 ? 'its effect is missing from the table after ipvsadm -R' : `ipvsadm -R exited with ${res.exitCode}`);
-        const failed: FailedLine = { index, line: plan.steps[index].line, message };
+        const message = messages[0] ?? (res.batch.exitCode === 0 ? 'its effect is missing from the table after ipvsadm -R' : `ipvsadm -R exited with ${res.batch.exitCode}`);
+        const failed: FailedLine = { index, line: plan.steps[index]?.line ?? '', message };
         result.failedLines = verdict.failed.map((i, n) => ({ index: i, line: plan.steps[i].line, message: messages[n] ?? messages[messages.length - 1] ?? 'not applied' }));
         throw new BatchError(`line ${index + 1} of ${plan.steps.length} failed: ${failed.line}: ${message}` +
           (verdict.failed.length > 1 ? ` (${verdict.failed.length} lines in all did not take effect)` : ''), failed);
       }
+    } else if (!sameSet(managed, snapshot.managed)) {
+      await g.managedRecord([...managed].sort().map((k) => `${k}\n`).join(''));
+      begun = true;
     }
-    aborted();
-    lockHeld(lock);
     const replan = planTable(options.desired, { table: after.table, counters: after.counters }, { ...planOptions, managed });
     if (replan.steps.length > 0) {
       throw new BatchError(`read back does not match the file: re-planning still gives ${replan.steps.length} steps (${replan.steps[0].line} …)`);
     }
     await emit('verified');
+    if (begun && options.confirmWithinSeconds !== undefined && options.confirmWithinSeconds > 0) {
+      await emit('awaiting-confirmation', `${options.confirmWithinSeconds} s`);
+      const answer = options.confirm ? await options.confirm() : 'detach';
+      if (answer === 'rollback') throw new ApplyAbort('not confirmed: rolled back');
+      if (answer === 'detach') {
+        result.status = 'awaiting-confirmation';
+        result.confirmWithinSeconds = options.confirmWithinSeconds;
+        result.pending = replan.pending;
+        g.close();
+        return result;
+      }
+    }
+    if (begun) {
+      await g.commit();
+      committed = true;
+      await emit('committed');
+    }
 
     let pending = replan.pending;
     if (pending.length > 0 && options.drainTimeoutMs !== undefined) {
-      const deadline = Date.now() + options.drainTimeoutMs;
-      const poll = options.drainPollMs ?? 2000;
-      while (pending.length > 0) {
-        const force = Date.now() >= deadline;
-        const cur = await link.run(liveStateCommand(options.cluster));
-        const p = planTable(options.desired, { table: cur.table, counters: cur.counters }, { ...planOptions, managed, force });
-        if (p.steps.length > 0) {
-          changed = true;
-          await emit('drain-delete', p.steps.map((s) => s.line).join('; '));
-          const res = await link.run(restoreCommand(planRulesText(p)));
-          result.drainDeletes.push(...p.steps.map((s) => s.line));
-          if (res.exitCode !== 0) throw new BatchError(`deleting drained real servers failed: ${res.stderr.trim()}`);
-        }
-        pending = p.pending;
-        if (pending.length === 0 || force) break;
-        await emit('drain-wait', pending.map((d) => `${d.server} of ${d.service}`).join(', '));
-        await sleep(Math.min(poll, Math.max(0, deadline - Date.now())), options.signal);
-        aborted();
+      try {
+        after = await drain(g, options, planOptions, managed, pending, emit, (lines) => { result.drainDeletes.push(...lines); });
+        pending = [];
+      } catch (err) {
+        // Committed: the table is the file's (the drained real servers at weight 0); only the deletes are left.
+        result.error = `draining did not finish: ${(err as Error).message}`;
+        pending = planTable(options.desired, { table: after.table, counters: after.counters }, { ...planOptions, managed }).pending;
       }
-      const fin = await link.run(liveStateCommand(options.cluster));
-      const check = planTable(options.desired, { table: fin.table, counters: fin.counters }, { ...planOptions, managed, force: true });
-      if (check.steps.length > 0) throw new BatchError(`after draining, the table does not match the file (${check.steps[0].line} …)`);
-      after = fin;
-      pending = [];
     }
     result.pending = pending;
-    for (const p of pending) if (p.deletesService) managed.add(p.service);
-    if (!sameSet(managed, snapshot.managed)) {
-      const text = [...managed].sort().map((k) => `${k}\n`).join('');
-      await link.run(writeFileIfChangedCommand(managedRecordPath(options.cluster), text));
-    }
     if (options.persist) {
       const target = await link.run(rulesFileTargetCommand());
       const status = await link.run(writeFileIfChangedCommand(target.path, tableRulesText(after.table)));
       result.persisted = { path: target.path, status };
       await emit('persisted', `${target.path} ${status}`);
     }
-    result.status = changed ? 'applied' : 'unchanged';
+    result.status = begun || result.drainDeletes.length > 0 ? 'applied' : 'unchanged';
     return result;
   } catch (err) {
     result.error = (err as Error).message;
     if (err instanceof BatchError && err.failedLine) result.failedLine = err.failedLine;
-    if (!changed || !snapshot) {
+    if (committed) {
+      result.status = 'applied';
+      return result;
+    }
+    if (!begun || !snapshot) {
       result.status = 'not-applied';
       return result;
     }
     await emit('rollback-start', result.error);
     try {
-      if (lock.lost) lock = await link.lock(spec);
-      await restoreSnapshot(link, options.cluster, snapshot, result.sysctls);
+      if (g.lost) {
+        // The guardian restores the snapshot by itself once its session is gone; take the lock after it
+        // and prove it (or finish the job by a diff back).
+        result.error = `the SSH connection to ${host} dropped during apply; the director's guardian rolled back (${result.error})`;
+        g = await link.guard(spec('full', Math.max(120, options.lockWaitSeconds ?? 30)));
+        await restoreSnapshot(g, g.first.state as LiveState, snapshot);
+      } else {
+        const rb = await g.rollback();
+        await restoreSnapshot(g, rb.state, snapshot);
+      }
       result.status = 'rolled-back';
       await emit('rollback-done');
     } catch (rollbackErr) {
@@ -279,28 +364,57 @@ export async function applyDirector(link: DirectorLink, options: ApplyOptions): 
     }
     return result;
   } finally {
-    lock.release();
+    g.close();
   }
 }
 
+const CHANGED = 'the director\'s table changed since the plan was shown; nothing was applied (run plan/apply again)';
+
+/** The drain loop under the guardian's lock: delete drained real servers once idle, the rest at the deadline. */
+async function drain(g: GuardianSession, options: ApplyOptions, planOptions: { prune: boolean; force: boolean }, managed: ReadonlySet<string>,
+  initial: readonly PendingDrain[], emit: (phase: ApplyPhase, detail?: string) => Promise<void>, deleted: (lines: string[]) => void): Promise<LiveState> {
+  const deadline = Date.now() + (options.drainTimeoutMs ?? 0);
+  const poll = options.drainPollMs ?? 2000;
+  let pending = initial;
+  while (pending.length > 0) {
+    const force = Date.now() >= deadline;
+    const cur = await g.read();
+    const p = planTable(options.desired, { table: cur.table, counters: cur.counters }, { ...planOptions, managed: new Set(managed), force });
+    if (p.steps.length > 0) {
+      await emit('drain-delete', p.steps.map((s) => s.line).join('; '));
+      const res = await g.run(planRulesText(p));
+      deleted(p.steps.map((s) => s.line));
+      if (res.exitCode !== 0) throw new BatchError(`deleting drained real servers failed: ${res.stderr.trim()}`);
+    }
+    pending = p.pending;
+    if (pending.length === 0 || force) break;
+    await emit('drain-wait', pending.map((d) => `${d.server} of ${d.service}`).join(', '));
+    await sleep(Math.min(poll, Math.max(0, deadline - Date.now())), options.signal);
+    if (options.signal?.aborted) throw new ApplyAbort('apply was cancelled while draining');
+  }
+  const fin = await g.read();
+  const check = planTable(options.desired, { table: fin.table, counters: fin.counters }, { ...planOptions, managed: new Set(managed), force: true });
+  if (check.steps.length > 0) throw new BatchError(`after draining, the table does not match the file (${check.steps[0].line} …)`);
+  return fin;
+}
+
 /**
- * Puts the table back exactly as in `snapshot`: a forced plan from the current table to the snapshot
- * (every service the snapshot lacks is removed, thresholds included), one `ipvsadm -R`, sysctls back,
- * then a read back that must print the same `ipvsadm -S -n` and re-plan to nothing.
+ * Proves `current` is exactly `snapshot` (`ipvsadm -S -n` byte for byte, thresholds included); if it is not,
+ * puts it back by a diff (a forced plan from the current table to the snapshot, one `ipvsadm -R`, never a
+ * flush) and reads back again.
  */
-export async function restoreSnapshot(link: DirectorLink, cluster: string, snapshot: LiveState, sysctls: readonly SysctlChange[]): Promise<void> {
-  const back = reverseChanges(sysctls);
-  if (back.length > 0) await link.run(sysctlCommand(back));
-  const cur = await link.run(liveStateCommand(cluster));
-  const all = new Set(cur.table.services.map((s) => serviceKeyString(s.key)));
-  const plan = planTable(snapshot.table, { table: cur.table, counters: cur.counters }, { force: true, prune: true, managed: all });
+export async function restoreSnapshot(g: GuardianSession, current: LiveState, snapshot: LiveState): Promise<void> {
+  const same = (s: LiveState): boolean => s.saveText === snapshot.saveText && tableRulesText(s.table) === tableRulesText(snapshot.table);
+  if (same(current)) return;
+  const all = new Set(current.table.services.map((s) => serviceKeyString(s.key)));
+  const plan = planTable(snapshot.table, { table: current.table, counters: current.counters }, { force: true, prune: true, managed: all });
   if (plan.steps.length > 0) {
-    const res = await link.run(restoreCommand(planRulesText(plan)));
+    const res = await g.run(planRulesText(plan));
     if (res.exitCode !== 0) throw new Error(`rollback batch failed: ${res.stderr.trim()}`);
   }
-  const check = await link.run(liveStateCommand(cluster));
-  const left = planTable(snapshot.table, { table: check.table, counters: check.counters }, { force: true, prune: true, managed: all });
-  if (left.steps.length > 0 || check.saveText !== snapshot.saveText) {
+  const check = await g.read();
+  if (!same(check)) {
+    const left = planTable(snapshot.table, { table: check.table, counters: check.counters }, { force: true, prune: true, managed: all });
     throw new Error(`after rollback the table still differs from the snapshot (${left.steps[0]?.line ?? 'ipvsadm -S -n differs'})`);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Reading a director's live IPVS state in ONE remote exec: a small sh script prints, between marker lines,
- * `ipvsadm -S -n` (the table), `ipvsadm -Ln --thresholds` (-x/-y, which -S omits), `ipvsadm -Ln`
- * (ActiveConn/InActConn), `ipvsadm -L --timeout`, the IPVS sysctls (net.ipv4.vs.*) and lvsctl's record of
+ * the table's digest (DIGEST_LINE), `ipvsadm -S -n` (the table), `ipvsadm -Ln --thresholds` (-x/-y, which
+ * -S omits, and ActiveConn/InActConn), `ipvsadm -L --timeout`, the kernel's release and IPVS modules, the IPVS sysctls (net.ipv4.vs.*) and lvsctl's record of
  * the services it manages for the cluster. The core parsers turn each section into the model.
  */
 
@@ -15,6 +15,9 @@ import { realServerKeyString, serviceKeyString } from '../ipvs/types';
 import { counterKey } from '../plan/planTable';
 import type { ServerCounters } from '../plan/planTypes';
 import type { CommandOutput, RemoteCommand } from '../ssh/remoteCommand';
+import type { KernelInfo } from './kernelSupport';
+import { KERNEL_SCRIPT, parseKernelInfo } from './kernelSupport';
+import { GENERATION_PATH } from './remoteLock';
 
 export const SECTION_MARK = '@@lvsctl-section';
 
@@ -29,6 +32,10 @@ export interface LiveState {
   sysctls: Record<string, number>;
   /** serviceKeyStrings lvsctl recorded as applied for the cluster. */
   managed: Set<string>;
+  /** The table's digest (DIGEST_LINE), when the script printed one. */
+  digest?: string;
+  /** The director's kernel and IPVS modules, when printed. */
+  kernel?: KernelInfo;
 }
 
 /** Where lvsctl records which services it applied for a cluster. */
@@ -37,19 +44,30 @@ export function managedRecordPath(cluster: string): string {
 }
 
 /**
+ * The table's digest, read FIRST (a change after it shows as a different digest later): lvsctl's commit
+ * generation (guardian.ts) and /proc/net/ip_vs without the connection counters, through `cksum`. Cheap
+ * (/proc/net/ip_vs is ~0.1 s on 5,000 entries, a full ipvsadm listing ~0.85 s): the guardian compares it
+ * under the lock against the digest the plan was made from. It does not see thresholds, --pe or tunnel
+ * options (not in /proc/net/ip_vs); an lvsctl apply always changes the generation.
+ */
+export const DIGEST_LINE = `{ cat ${GENERATION_PATH} 2>/dev/null; awk '$1=="->"{print $1,$2,$3,$4;next}{print}' /proc/net/ip_vs 2>/dev/null; } | cksum`;
+
+/**
  * One sh script; `$1` is the managed-record path. Each section is `MARK name`, its output, then
  * `MARK-rc name N` with the exit status. Sysctls are read with one `grep -r` (no process per file).
  */
-const SCRIPT = [
+export const LIVE_STATE_SCRIPT = [
   `m=${SECTION_MARK}`,
   'sec() { printf "%s %s\\n" "$m" "$1"; }',
   'rc() { printf "%s-rc %s %s\\n" "$m" "$1" "$2"; }',
+  `sec digest; ${DIGEST_LINE}; rc digest 0`,
   'sec save; ipvsadm -S -n; rc save $?',
-  'sec thresholds; ipvsadm -Ln --thresholds; rc thresholds $?',
-  'sec list; ipvsadm -Ln; rc list $?',
+  // `$2` = table-only: the read back of a batch that set no threshold (applyDirector knows them) skips this.
+  'if [ "$2" != table-only ]; then sec thresholds; ipvsadm -Ln --thresholds; rc thresholds $?; fi',
   'sec timeout; ipvsadm -L --timeout; rc timeout $?',
   'sec sysctl; grep -r . /proc/sys/net/ipv4/vs/ 2>/dev/null; rc sysctl 0',
   'sec managed; cat "$1" 2>/dev/null; rc managed 0',
+  `sec kernel; ${KERNEL_SCRIPT}; rc kernel 0`,
   'sec end',
 ].join('\n');
 
@@ -105,7 +123,8 @@ export function parseLiveState(output: CommandOutput): LiveState {
   refuseErrors('ipvsadm -S -n', rules.diagnostics);
   const table = rules.table;
 
-  const thresholds = parseIpvsListing(need('thresholds'));
+  // Without the section (table-only read back), thresholds stay 0 and counters unknown: the caller fills them.
+  const thresholds = parseIpvsListing(sections.has('thresholds') ? need('thresholds') : '');
   refuseErrors('ipvsadm -Ln --thresholds', thresholds.diagnostics);
   const limits = new Map<string, { upper: number; lower: number }>();
   for (const s of thresholds.table.services) {
@@ -118,8 +137,10 @@ export function parseLiveState(output: CommandOutput): LiveState {
     }
   }
 
-  const listing = parseIpvsListing(need('list'));
-  refuseErrors('ipvsadm -Ln', listing.diagnostics);
+  // Counters: the `--thresholds` listing has ActiveConn/InActConn too (one full listing fewer); a `list`
+  // section (`ipvsadm -Ln`) is still read when present.
+  const listing = sections.has('list') ? parseIpvsListing(need('list')) : thresholds;
+  if (listing !== thresholds) refuseErrors('ipvsadm -Ln', listing.diagnostics);
   const counters = new Map<string, ServerCounters>();
   listing.table.services.forEach((s, i) => {
     const cols = listing.counters[i];
@@ -141,13 +162,17 @@ export function parseLiveState(output: CommandOutput): LiveState {
   for (const line of (sections.get('managed')?.text ?? '').split('\n')) {
     if (line.trim() !== '') state.managed.add(line.trim());
   }
+  const digest = sections.get('digest')?.text.trim();
+  if (digest) state.digest = digest;
+  const kernel = sections.get('kernel');
+  if (kernel) state.kernel = parseKernelInfo(kernel.text);
   return state;
 }
 
 /** The one exec that reads everything. */
 export function liveStateCommand(cluster: string, timeoutMs = 60_000): RemoteCommand<LiveState> {
   return {
-    argv: ['sh', '-c', SCRIPT, 'sh', managedRecordPath(cluster)],
+    argv: ['sh', '-c', LIVE_STATE_SCRIPT, 'sh', managedRecordPath(cluster)],
     timeoutMs,
     parse: parseLiveState,
   };

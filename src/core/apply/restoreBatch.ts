@@ -15,7 +15,6 @@ import type { IpvsTable } from '../ipvs/types';
 import { serverChanges, serviceChanges } from '../plan/planTable';
 import type { PlanStep } from '../plan/planTypes';
 import type { CommandOutput, RemoteCommand } from '../ssh/remoteCommand';
-import { BATCH_PID_PATH } from './remoteLock';
 
 export interface RestoreResult {
   exitCode: number | null;
@@ -27,8 +26,7 @@ const ANY_EXIT = Array.from({ length: 256 }, (_, i) => i);
 /** `ipvsadm -R` with the lines on stdin; any exit status is a result (the caller reads the table back). */
 export function restoreCommand(text: string, timeoutMs = 120_000): RemoteCommand<RestoreResult> {
   return {
-    // The batch's pid goes to BATCH_PID_PATH so that the lock holder outlives an orphaned batch.
-    argv: ['sh', '-c', 'echo $$ > "$1"; exec ipvsadm -R', 'sh', BATCH_PID_PATH],
+    argv: ['ipvsadm', '-R'],
     stdin: text,
     timeoutMs,
     okExitCodes: ANY_EXIT,

@@ -17,6 +17,9 @@ import type { HostRunner } from '../ssh/remoteCommand';
 import { iptablesBlocking, nftBlocking } from './firewallRules';
 import type { TrafficTarget } from './firewallRules';
 import type { Finding } from './finding';
+import { desiredTable } from '../clusterFile/desiredTable';
+import { kernelInfoCommand, kernelProblems } from '../apply/kernelSupport';
+import type { KernelInfo } from '../apply/kernelSupport';
 
 export interface DoctorOptions extends PlanOptions {
   concurrency?: number;
@@ -133,10 +136,20 @@ export async function runDoctor(run: HostRunner, file: ClusterFile, clusterName:
     const c = checks.find((x) => x.req.host === host);
     if (!c) return [];
     const state = await run(host, readStateCommand(doctorQuery(c, file, clusterName, options)));
-    return hostFindings(c, state, file, clusterName, options);
+    const findings = hostFindings(c, state, file, clusterName, options);
+    return c.isDirector ? [...findings, ...kernelFindings(host, await run(host, kernelInfoCommand()), file, clusterName)] : findings;
   }, options.concurrency !== undefined ? { concurrency: options.concurrency } : {});
   return outcomes.flatMap((o): Finding[] => o.ok ? o.value : [{
     severity: 'error', host: o.host, code: 'unreachable', title: `cannot inspect ${o.host}: ${o.error.message}`,
     why: 'nothing on this host could be checked', fix: 'check the ssh settings of the host (lvsctl doctor uses the same as prepare/apply)',
   }]);
+}
+
+/** The services of the cluster a director's kernel cannot hold (the same check as plan/apply). Pure. */
+export function kernelFindings(host: string, kernel: KernelInfo, file: ClusterFile, clusterName: string): Finding[] {
+  return kernelProblems(desiredTable(file, clusterName), kernel).map((k) => ({
+    severity: 'error', host, code: k.code, title: k.message,
+    why: 'the kernel refuses the service ("Scheduler or persistence engine not found" or similar): lvsctl plan reports it and apply refuses this director',
+    fix: 'choose what this kernel has (another scheduler, tunnel type or family), or run a kernel that has it',
+  }));
 }

@@ -7,6 +7,8 @@ import type { LiveState } from '../apply/liveState';
 import { liveStateCommand } from '../apply/liveState';
 import { sysctlChanges } from '../apply/sysctlSync';
 import type { SysctlChange } from '../apply/sysctlSync';
+import type { KernelProblem } from '../apply/kernelSupport';
+import { kernelProblems } from '../apply/kernelSupport';
 import { tableRulesText } from '../plan/ipvsadmLines';
 import { planJson, planSummary, renderPlanText } from '../plan/planRender';
 import { planTable } from '../plan/planTable';
@@ -20,6 +22,8 @@ export interface DirectorPreview {
   plan?: Plan;
   sysctls: SysctlChange[];
   live?: LiveState;
+  /** Services the director's kernel cannot hold (a missing scheduler module, …): apply refuses them. */
+  kernel?: KernelProblem[];
   /** Why the director could not be read (unreachable, auth, ipvsadm missing…). */
   error?: string;
 }
@@ -37,7 +41,10 @@ export async function previewDirectors(pool: Pick<SshPool, 'runOnHosts'>, loaded
 /** The preview of one director from its live state (pure). */
 export function planDirector(host: string, loaded: LoadedCluster, live: LiveState, force = false): DirectorPreview {
   const plan = planTable(loaded.desired, { table: live.table, counters: live.counters }, { prune: loaded.cluster.prune, force, managed: live.managed, keep: keepalivedOwnedServiceKeys(loaded.model) });
-  return { host, plan, sysctls: sysctlChanges(loaded.cluster.sysctls, live.sysctls), live };
+  const preview: DirectorPreview = { host, plan, sysctls: sysctlChanges(loaded.cluster.sysctls, live.sysctls), live };
+  const lacking = kernelProblems(loaded.desired, live.kernel);
+  if (lacking.length > 0) preview.kernel = lacking;
+  return preview;
 }
 
 export function previewHasChanges(p: DirectorPreview): boolean {
@@ -48,13 +55,14 @@ export function previewText(p: DirectorPreview): string {
   const head = `${p.host}:`;
   if (p.error) return `${head}\n  ! cannot read the live table: ${p.error}\n`;
   const lines = [head];
+  for (const k of p.kernel ?? []) lines.push(`  ! ${k.message} [${k.code}]: apply refuses this director`);
   for (const c of p.sysctls) lines.push(`  ~ sysctl net.ipv4.vs.${c.name}: ${c.from ?? 'unset'} → ${c.to}`);
   return `${lines.join('\n')}\n${p.plan ? renderPlanText(p.plan) : ''}`;
 }
 
 export function previewJson(p: DirectorPreview): unknown {
   if (!p.plan) return { host: p.host, error: p.error ?? 'unknown', steps: [], pending: [], foreign: [], sysctls: [] };
-  return { ...planJson(p.host, p.plan), sysctls: p.sysctls };
+  return { ...planJson(p.host, p.plan), sysctls: p.sysctls, ...(p.kernel ? { kernel: p.kernel } : {}) };
 }
 
 /** The live table as complete `ipvsadm -R` lines (the left side of a plan diff); empty when unread. */

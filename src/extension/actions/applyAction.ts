@@ -10,6 +10,19 @@ import { applySettings } from '../settings';
 import { holderName, plural, readPreviews, reportUnreachable, resolveTarget, SHOW_LOG } from './actionTarget';
 import type { ActionContext } from './actionTarget';
 
+/** The second button of the apply confirmation: the directors roll the change back unless it is kept in time. */
+const APPLY_UNLESS_KEPT = 'Apply, Roll Back Unless Kept';
+const CONFIRM_WITHIN_SECONDS = 60;
+
+/** Asked once the table is applied and verified; no answer in time is a rollback (the directors do it anyway). */
+async function keepOrRollBack(cluster: string, seconds: number): Promise<'commit' | 'rollback'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((r) => { timer = setTimeout(() => r(undefined), seconds * 1000); });
+  const answer = await Promise.race([vscode.window.showWarningMessage(`${cluster} is applied and verified. Keep it? Every director rolls it back by itself in ${seconds} s.`, 'Keep', 'Roll Back'), late]);
+  clearTimeout(timer);
+  return answer === 'Keep' ? 'commit' : 'rollback';
+}
+
 function phaseText(e: ApplyEvent): string {
   switch (e.phase) {
     case 'locked': return 'lock taken';
@@ -23,6 +36,8 @@ function phaseText(e: ApplyEvent): string {
     case 'rollback-start': return `FAILED (${e.detail ?? ''}); rolling back`;
     case 'rollback-done': return 'rolled back to the snapshot';
     case 'persisted': return `boot rules: ${e.detail ?? ''}`;
+    case 'awaiting-confirmation': return `applied; waiting for confirmation (${e.detail ?? ''})`;
+    case 'committed': return 'committed';
   }
 }
 export async function applyAction(ctx: ActionContext, arg?: unknown): Promise<void> {
@@ -37,15 +52,17 @@ export async function applyAction(ctx: ActionContext, arg?: unknown): Promise<vo
   }
   const planText = previews.map(previewText).join('\n');
   ctx.log.block(`[apply ${t.key.cluster}] plan:\n${planText}`);
+  let confirmWithin: number | undefined;
   if (settings.confirm) {
     const details = ctx.docs.set(`/${t.key.cluster}/plan.txt`, `Plan for cluster ${t.key.cluster} (${t.fileLabel}), read ${new Date().toLocaleString()}\n\n${planText}`);
     const ok = await vscode.window.showWarningMessage(
       `Apply cluster ${t.key.cluster} to ${previews.map((p) => p.host).join(', ')}?`,
       { modal: true, detail: `${previewSummaryLines(previews).join('\n')}\n\nAny failure, or Cancel while it runs, restores each director's table as it was.` },
-      'Apply', 'Show Plan Details',
+      'Apply', APPLY_UNLESS_KEPT, 'Show Plan Details',
     );
     if (ok === 'Show Plan Details') await vscode.window.showTextDocument(details, { preview: false });
-    if (ok !== 'Apply') { ctx.log.info(`[apply ${t.key.cluster}] not confirmed`); return; }
+    if (ok !== 'Apply' && ok !== APPLY_UNLESS_KEPT) { ctx.log.info(`[apply ${t.key.cluster}] not confirmed`); return; }
+    if (ok === APPLY_UNLESS_KEPT) confirmWithin = CONFIRM_WITHIN_SECONDS;
   }
   const results = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Applying ${t.key.cluster}`, cancellable: true },
@@ -58,6 +75,7 @@ export async function applyAction(ctx: ActionContext, arg?: unknown): Promise<vo
           persist: settings.persist,
           holder: holderName(t.key.cluster),
           signal: controller.signal,
+          ...(confirmWithin !== undefined ? { confirmWithinSeconds: confirmWithin, confirm: () => keepOrRollBack(t.key.cluster, CONFIRM_WITHIN_SECONDS) } : {}),
           onEvent: (e) => {
             const text = `${e.host}: ${phaseText(e)}`;
             ctx.log.info(`[apply ${t.key.cluster}] ${text}`);
