@@ -19,7 +19,7 @@ import type { LiveState } from '../src/core/apply/liveState';
 import { liveStateCommand } from '../src/core/apply/liveState';
 import { validateClusterFile } from '../src/core/clusterFile/validate';
 import type { IpvsTable } from '../src/core/ipvs/types';
-import { clusterPool } from '../src/cli/planCommand';
+import { openSshSession } from '../src/cli/sshSession';
 import { tableLines, tableRulesText } from '../src/core/plan/ipvsadmLines';
 import { planTable } from '../src/core/plan/planTable';
 import type { BenchResult } from './benchTypes';
@@ -95,7 +95,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 async function lvsctlFigures(outDir: string, table: IpvsTable, text: string): Promise<BenchResult[]> {
   const cluster = 'bench-plan';
   const model = validateClusterFile(readFileSync(join(outDir, 'lvs.yaml'), 'utf8')).model;
-  const pool = clusterPool(model, join(mkdtempSync(join(tmpdir(), 'lvs-bench-')), 'known_hosts'));
+  const pool = openSshSession(model, { trustStore: join(mkdtempSync(join(tmpdir(), 'lvs-bench-')), 'known_hosts') }).pool;
   const reset = (): void => { ssh(outDir, `ipvsadm -C; rm -f /var/lib/vscode-lvs/ipvs/${cluster}.services`); };
   const plan = async (desired: IpvsTable): Promise<{ live: LiveState; steps: number }> => {
     const live = await pool.run('director', liveStateCommand(cluster));

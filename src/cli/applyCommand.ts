@@ -10,7 +10,8 @@ import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
 import { keepalivedApply } from './keepalivedCommands';
 import { loadClusterFile } from './loadClusterFile';
-import { clusterPool, confirm, defaultTrustStore } from './planCommand';
+import { openSshSession } from './sshSession';
+import { confirm } from './terminalQuestions';
 
 /** Exit codes of `lvsctl apply` (documented in docs/plan-apply.md). */
 export const APPLY_EXIT = {
@@ -83,7 +84,7 @@ export const applyCommand: CliCommand = {
     if (loaded.cluster.engine === 'keepalived') return keepalivedApply(loaded, { file: positionals[0], yes: values.yes ?? false, takeOver: values['take-over'] ?? false, lockWaitSeconds: lockWait, ...(values['trust-store'] !== undefined ? { trustStore: values['trust-store'] } : {}) }, io);
     const force = values.force ?? false;
 
-    const pool = clusterPool(loaded.model, values['trust-store'] ?? defaultTrustStore());
+    const { pool } = openSshSession(loaded.model, values['trust-store'] !== undefined ? { trustStore: values['trust-store'] } : {});
     if (values.confirm) {
       try { return await confirmPending(pool, loaded, io); } finally { pool.close(); }
     }

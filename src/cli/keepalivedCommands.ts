@@ -12,7 +12,8 @@ import type { KeepalivedDirectorPlan } from '../core/keepalived/keepalivedPlan';
 import { keepalivedPlanHasChanges, keepalivedPlanJson, keepalivedPlanText, previewKeepalivedDirectors } from '../core/keepalived/keepalivedPlan';
 import type { CliIo } from './cliIo';
 import { APPLY_EXIT } from './applyCommand';
-import { clusterPool, confirm, defaultTrustStore } from './planCommand';
+import { openSshSession } from './sshSession';
+import { confirm } from './terminalQuestions';
 
 export interface KeepalivedPlanArgs {
   file: string;
@@ -27,7 +28,7 @@ export async function keepalivedPlan(loaded: LoadedCluster, args: KeepalivedPlan
     io.stderr.write(`lvsctl plan: --live plans an ipvsadm table; cluster '${loaded.cluster.name}' has engine keepalived\n`);
     return 2;
   }
-  const pool = clusterPool(loaded.model, args.trustStore ?? defaultTrustStore());
+  const { pool } = openSshSession(loaded.model, args.trustStore !== undefined ? { trustStore: args.trustStore } : {});
   let plans: KeepalivedDirectorPlan[];
   try {
     plans = await previewKeepalivedDirectors(pool, loaded.model, loaded.cluster.name, basename(args.file));
@@ -49,7 +50,7 @@ export interface KeepalivedApplyArgs {
 }
 
 export async function keepalivedApply(loaded: LoadedCluster, args: KeepalivedApplyArgs, io: CliIo): Promise<number> {
-  const pool = clusterPool(loaded.model, args.trustStore ?? defaultTrustStore());
+  const { pool } = openSshSession(loaded.model, args.trustStore !== undefined ? { trustStore: args.trustStore } : {});
   try {
     const plans = await previewKeepalivedDirectors(pool, loaded.model, loaded.cluster.name, basename(args.file));
     for (const p of plans) io.stdout.write(keepalivedPlanText(p));

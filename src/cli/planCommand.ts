@@ -1,14 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { ClusterFile } from '../core/clusterFile/types';
 import { formatDiagnostic, hasErrors } from '../core/diagnostics';
 import { parseRules } from '../core/ipvs/rulesParser';
-import { defaultTrustStorePath } from '../core/operations/clusterPool';
 import type { DirectorPreview } from '../core/operations/directorPreview';
 import { previewDirectors, previewHasChanges, previewJson, previewText } from '../core/operations/directorPreview';
 import { planTable } from '../core/plan/planTable';
-import type { SshPool } from '../core/ssh/connectionPool';
 import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
 import { keepalivedPlan } from './keepalivedCommands';
@@ -34,24 +30,6 @@ Options:
 
 Exit codes: 0 ok, 1 the file has errors, 2 usage, 3 changes (with --detailed-exitcode),
 4 a director could not be read, or its kernel lacks what the file needs (a scheduler module, …).`;
-
-/** An SshPool over the cluster file's hosts (the same pool every CLI command uses). */
-export function clusterPool(model: ClusterFile, trustStorePath: string): SshPool {
-  return openSshSession(model, { trustStore: trustStorePath }).pool;
-}
-
-export function defaultTrustStore(): string {
-  return defaultTrustStorePath();
-}
-
-/** A y/N question on the terminal (the caller checks for a TTY first). */
-export function confirm(question: string): Promise<boolean> {
-  return new Promise((done) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    rl.on('SIGINT', () => { rl.close(); done(false); });
-    rl.question(question, (a) => { rl.close(); done(/^y(es)?$/i.test(a.trim())); });
-  });
-}
 
 export const planCommand: CliCommand = {
   name: 'plan',
@@ -86,7 +64,7 @@ export const planCommand: CliCommand = {
       const plan = planTable(loaded.desired, { table: rules.table }, { prune: loaded.cluster.prune });
       previews = loaded.cluster.directors.map((d) => ({ host: d.host, plan, sysctls: [] }));
     } else {
-      const pool = clusterPool(loaded.model, values['trust-store'] ?? defaultTrustStore());
+      const { pool } = openSshSession(loaded.model, values['trust-store'] !== undefined ? { trustStore: values['trust-store'] } : {});
       try {
         previews = await previewDirectors(pool, loaded, false);
       } finally {

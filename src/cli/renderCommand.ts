@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { ClusterFile } from '../core/clusterFile/types';
-import { desiredTable } from '../core/clusterFile/desiredTable';
-import { validateClusterFile } from '../core/clusterFile/validate';
 import { formatDiagnostic, hasErrors } from '../core/diagnostics';
 import { classifyFile } from '../core/fileKinds';
 import { parseRules } from '../core/ipvs/rulesParser';
@@ -10,6 +8,7 @@ import { renderRules } from '../core/ipvs/rulesRenderer';
 import { renderKeepalivedConfs } from '../core/keepalived/renderKeepalivedConf';
 import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
+import { loadClusterFile } from './loadClusterFile';
 
 const USAGE = `Usage: lvsctl render FILE [--cluster NAME] [--keepalived [--director HOST]]
 
@@ -33,44 +32,26 @@ export const renderCommand: CliCommand = {
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('exactly one FILE is needed');
     const file = positionals[0];
-    let text: string;
-    try {
-      text = await readFile(resolve(io.cwd ?? process.cwd(), file), 'utf8');
-    } catch (err) {
-      io.stderr.write(`lvsctl render: ${file}: ${(err as Error).message}\n`);
-      return 2;
-    }
-
     if (classifyFile(file) === 'rules') {
+      let text: string;
+      try {
+        text = await readFile(resolve(io.cwd ?? process.cwd(), file), 'utf8');
+      } catch (err) {
+        io.stderr.write(`lvsctl render: ${file}: ${(err as Error).message}\n`);
+        return 2;
+      }
       const result = parseRules(text);
       for (const d of result.diagnostics) io.stderr.write(`${formatDiagnostic(file, d)}\n`);
       if (hasErrors(result.diagnostics)) return 1;
       io.stdout.write(renderRules(result.table));
       return 0;
     }
-
-    const { model, diagnostics } = validateClusterFile(text);
-    const errors = diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length > 0) {
-      for (const d of errors) io.stderr.write(`${formatDiagnostic(file, d)}\n`);
-      io.stderr.write(`lvsctl render: ${file} has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing rendered\n`);
-      return 1;
-    }
-    const names = model.clusters.map((c) => c.name);
-    let name = values.cluster;
-    if (name === undefined) {
-      if (names.length !== 1) {
-        throw new UsageError(
-          names.length === 0 ? `${file} defines no cluster` : `${file} defines ${names.length} clusters (${names.join(', ')}); choose one with --cluster`,
-        );
-      }
-      name = names[0];
-    } else if (!names.includes(name)) {
-      io.stderr.write(`lvsctl render: no cluster '${name}' in ${file} (it has: ${names.join(', ') || 'none'})\n`);
-      return 2;
-    }
+    const loaded = await loadClusterFile('render', file, values.cluster, io);
+    if (typeof loaded === 'number') return loaded;
+    const { model } = loaded;
+    const name = loaded.cluster.name;
     if (values.keepalived) return renderKeepalived(io, file, model, name, values.director);
-    io.stdout.write(renderRules(desiredTable(model, name)));
+    io.stdout.write(renderRules(loaded.desired));
     return 0;
   },
 };

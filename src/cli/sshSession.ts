@@ -4,13 +4,13 @@
  * (~/.config/vscode-lvs/known_hosts unless --trust-store), and prompts on the terminal — only when stdin
  * is a TTY; otherwise nothing can be asked and the SSH layer fails with a message saying what it needed.
  */
-import { createInterface } from 'node:readline';
 import type { ClusterFile } from '../core/clusterFile/types';
 import { clusterSshPool, defaultTrustStorePath } from '../core/operations/clusterPool';
 import type { SshPool } from '../core/ssh/connectionPool';
 import { describeDestination } from '../core/ssh/destination';
 import type { RemoteCommand } from '../core/ssh/remoteCommand';
 import type { DebugLog, SshPrompts } from '../core/ssh/types';
+import { ask } from './terminalQuestions';
 
 export const DEFAULT_TRUST_STORE = defaultTrustStorePath();
 
@@ -53,20 +53,4 @@ export function terminalPrompts(): SshPrompts {
     password: async (q) => ask(`${describeDestination(q.destination)} ${q.prompt.trim() || 'Password:'} `, true),
     sudoPassword: async (q) => ask(`[sudo] password for ${q.user} on ${describeDestination(q.destination)}: `, true),
   };
-}
-
-let queue: Promise<unknown> = Promise.resolve();
-
-/** One question at a time (hosts run in parallel); hidden input for secrets. */
-function ask(question: string, hidden: boolean): Promise<string> {
-  const next = queue.then(() => new Promise<string>((resolve) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    if (hidden) {
-      const write = (rl as unknown as { _writeToOutput?: (s: string) => void });
-      write._writeToOutput = (s: string) => { if (s.includes(question)) process.stderr.write(question); else if (/\r|\n/.test(s)) process.stderr.write('\n'); };
-    }
-    rl.question(question, (answer) => { rl.close(); resolve(answer); });
-  }));
-  queue = next.catch(() => undefined);
-  return next;
 }

@@ -23,7 +23,7 @@ import { tableRulesText } from '../../src/core/plan/ipvsadmLines';
 import { planTable } from '../../src/core/plan/planTable';
 import type { SshPool } from '../../src/core/ssh/connectionPool';
 import { main } from '../../src/cli/lvsctl';
-import { clusterPool } from '../../src/cli/planCommand';
+import { openSshSession } from '../../src/cli/sshSession';
 import { ensureLab, labExec, labRun, labSkipReason, resetLab, withLabLock, LAB_ADDR } from '../support/lab';
 import type { LabInfo } from '../support/lab';
 
@@ -122,7 +122,7 @@ describe('plan/apply on the lab director', { skip }, () => {
     ctx.lab = await ensureLab();
     const { model } = validateClusterFile(readFileSync(ctx.lab.lvsYaml, 'utf8'));
     ctx.model = model;
-    ctx.pool = clusterPool(model, join(mkdtempSync(join(tmpdir(), 'lvs-apply-')), 'known_hosts'));
+    ctx.pool = openSshSession(model, { trustStore: join(mkdtempSync(join(tmpdir(), 'lvs-apply-')), 'known_hosts') }).pool;
   });
   after(async () => {
     ctx.pool?.close();

@@ -34,7 +34,7 @@ import type { IpvsTable } from '../../src/core/ipvs/types';
 import { tableRulesText } from '../../src/core/plan/ipvsadmLines';
 import type { SshPool } from '../../src/core/ssh/connectionPool';
 import { main } from '../../src/cli/lvsctl';
-import { clusterPool } from '../../src/cli/planCommand';
+import { openSshSession } from '../../src/cli/sshSession';
 import { ensureLab, labRun, labSkipReason, withLabLock, LAB_ADDR } from '../support/lab';
 import type { LabInfo } from '../support/lab';
 
@@ -120,7 +120,7 @@ describe('the apply guardian on the lab director: never half-applied', { skip },
     ctx.model = validateClusterFile(readFileSync(ctx.lab.lvsYaml, 'utf8')).model;
     ctx.dir = mkdtempSync(join(tmpdir(), 'lvs-guardian-'));
     ctx.trust = join(ctx.dir, 'known_hosts');
-    ctx.pool = clusterPool(ctx.model, ctx.trust);
+    ctx.pool = openSshSession(ctx.model, { trustStore: ctx.trust }).pool;
   });
   after(async () => {
     ctx.pool?.close();
@@ -194,7 +194,7 @@ describe('the apply guardian on the lab director: never half-applied', { skip },
       const director = model.hosts.find((h) => h.name === 'director');
       assert.ok(director);
       director.ssh = { ...director.ssh, port, knownHostsFile: knownHosts };
-      const pool = clusterPool(model, join(ctx.dir, 'relay_known_hosts'));
+      const pool = openSshSession(model, { trustStore: join(ctx.dir, 'relay_known_hosts') }).pool;
       try {
         const desired = rules(SMALL + Array.from({ length: 600 }, (_, i) => `-A -t 10.116.3.${i % 250}:${81 + Math.floor(i / 250)} -s rr\n-a -t 10.116.3.${i % 250}:${81 + Math.floor(i / 250)} -r 10.116.0.11:80 -g -w 1\n`).join(''));
         const r = await applyDirector(poolLink(pool, 'director'), {

@@ -102,7 +102,7 @@ test('render: unknown cluster and files with errors render nothing', async () =>
   const broken = await run('render', 'broken.lvs.yaml');
   assert.equal(broken.code, 1);
   assert.equal(broken.stdout, '');
-  assert.match(broken.stderr, /nothing rendered/);
+  assert.match(broken.stderr, /has errors; nothing was done/);
 });
 
 test('render: a rules file comes out sorted and spelled as ipvsadm-save does', async () => {
