@@ -112,11 +112,17 @@ function finish<T>(host: string, command: RemoteCommand<T>, out: CommandOutput):
     throw new SshCommandError(host, command.argv, out.exitCode, out.stderr,
       `${host}: ${commandLine(command.argv)} ${status}${stderr ? `: ${stderr.length > 4000 ? `${stderr.slice(0, 4000)}…` : stderr}` : ''}`);
   }
+  // Parsers see stderr without terminal control sequences: whatever they quote of it in a message or return
+  // to a caller (raw commands) can reach a terminal or the log. stdout is data and stays as printed.
   try {
-    return command.parse(out);
+    return command.parse({ ...out, stderr: terminalSafe(out.stderr) });
   } catch (err) {
-    // A parser refusing what the host printed: the error keeps its class (callers test for it) and names the host.
-    if (err instanceof Error && !err.message.startsWith(`${host}: `)) err.message = `${host}: ${err.message}`;
+    // A parser refusing what the host printed: the error keeps its class (callers test for it), names the host,
+    // and carries no control sequence of the text it quotes.
+    if (err instanceof Error) {
+      err.message = terminalSafe(err.message);
+      if (!err.message.startsWith(`${host}: `)) err.message = `${host}: ${err.message}`;
+    }
     throw err;
   }
 }
