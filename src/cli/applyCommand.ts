@@ -1,6 +1,5 @@
-import { hostname, userInfo } from 'node:os';
 import { CONFIRM_SCRIPT } from '../core/apply/guardian';
-import { LOCK_DIR, holderInfo } from '../core/apply/remoteLock';
+import { LOCK_DIR, localHolder } from '../core/apply/remoteLock';
 import { rawCommand } from '../core/ssh/remoteCommand';
 import type { SshPool } from '../core/ssh/connectionPool';
 import type { LoadedCluster } from '../core/operations/clusterSelection';
@@ -124,7 +123,7 @@ export const applyCommand: CliCommand = {
         }
       }
       process.on('SIGINT', onSigint);
-      const holder = holderInfo({ user: userInfo().username, localHost: hostname(), pid: process.pid, cluster: loaded.cluster.name });
+      const holder = localHolder('lvsctl', loaded.cluster.name);
       const results = await applyCluster(pool, loaded, previews, {
         force,
         drainTimeoutMs: drainTimeout * 1000,

@@ -3,9 +3,8 @@
  * such clusters over here): per director the diff of its keepalived.conf and of the IPVS table keepalived
  * builds, then write, `keepalived -t`, swap, reload, read back, restore on failure (docs/ha.md).
  */
-import { hostname, userInfo } from 'node:os';
 import { basename } from 'node:path';
-import { holderInfo } from '../core/apply/remoteLock';
+import { localHolder } from '../core/apply/remoteLock';
 import type { LoadedCluster } from '../core/operations/clusterSelection';
 import { applyKeepalivedCluster, keepalivedPoolLink, keepalivedResultText } from '../core/keepalived/applyKeepalivedCluster';
 import type { KeepalivedDirectorPlan } from '../core/keepalived/keepalivedPlan';
@@ -72,7 +71,7 @@ export async function keepalivedApply(loaded: LoadedCluster, args: KeepalivedApp
         return APPLY_EXIT.notConfirmed;
       }
     }
-    const holder = holderInfo({ user: userInfo().username, localHost: hostname(), pid: process.pid, cluster: loaded.cluster.name });
+    const holder = localHolder('lvsctl', loaded.cluster.name);
     const result = await applyKeepalivedCluster((h) => keepalivedPoolLink(pool, h), loaded.model, loaded.cluster.name, plans, {
       takeOver: args.takeOver, holder, lockWaitSeconds: args.lockWaitSeconds,
       onEvent: (host, phase, detail) => io.stderr.write(`${host}: ${phase}${detail ? ` (${detail})` : ''}\n`),

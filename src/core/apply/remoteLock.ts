@@ -11,6 +11,7 @@
  * the same lock through its guardian (guardian.ts); `setServerWeight` through this holder.
  */
 
+import { hostname, userInfo } from 'node:os';
 import type { ClientChannel } from 'ssh2';
 import type { SshPool } from '../ssh/connectionPool';
 import { effectiveArgv } from '../ssh/remoteCommand';
@@ -129,8 +130,13 @@ export function acquireLock(pool: SshPool, host: string, spec: LockSpec): Promis
 }
 
 /** Who we are, for the lock file. */
-export function holderInfo(parts: { user: string; localHost: string; pid: number; cluster: string; now?: Date }): string {
-  return `lvsctl pid ${parts.pid} by ${parts.user}@${parts.localHost} since ${(parts.now ?? new Date()).toISOString()} (cluster ${parts.cluster})`;
+export function holderInfo(parts: { tool?: string; user: string; localHost: string; pid: number; cluster: string; now?: Date }): string {
+  return `${parts.tool ?? 'lvsctl'} pid ${parts.pid} by ${parts.user}@${parts.localHost} since ${(parts.now ?? new Date()).toISOString()} (cluster ${parts.cluster})`;
+}
+
+/** The holder line of this process (`lvsctl` or `VS Code (LVS)`): who holds a director's lock, shown to whoever waits. */
+export function localHolder(tool: 'lvsctl' | 'VS Code (LVS)', cluster: string): string {
+  return holderInfo({ tool, user: userInfo().username, localHost: hostname(), pid: process.pid, cluster });
 }
 
 /** lvsctl's commit generation: a new random token after every change an apply (or its guardian) makes. */

@@ -3,9 +3,8 @@
  * cluster it is about (ActionTarget: resolved from a tree node, a CodeLens argument, the editor or a quick
  * pick, loaded and valid, with the SSH pool of its file). One file per action sits beside this one.
  */
-import { hostname, userInfo } from 'node:os';
 import * as vscode from 'vscode';
-import { holderInfo } from '../../core/apply/remoteLock';
+import { localHolder } from '../../core/apply/remoteLock';
 import type { LoadedCluster } from '../../core/operations/clusterSelection';
 import { previewDirectors } from '../../core/operations/directorPreview';
 import type { DirectorPreview } from '../../core/operations/directorPreview';
@@ -56,7 +55,7 @@ export async function resolveTarget(ctx: ActionContext, arg: unknown, purpose: s
 
 /** The remote lock's holder line for actions started in VS Code. */
 export function holderName(cluster: string): string {
-  return holderInfo({ user: userInfo().username, localHost: hostname(), pid: process.pid, cluster }).replace(/^lvsctl/, 'VS Code (LVS)');
+  return localHolder('VS Code (LVS)', cluster);
 }
 
 /** Every director's live table and plan, with progress; remembered for the tree. */
