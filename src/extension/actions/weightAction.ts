@@ -1,6 +1,7 @@
 /** Drain / Restore / Set Weight of a real server: the live weight on every director, under the apply lock. */
 import * as vscode from 'vscode';
 import { poolLink } from '../../core/apply/applyDirector';
+import { serverViewKey } from '../../core/operations/clusterLiveView';
 import { checkWeight, setServerWeight, weightResultText } from '../../core/operations/serverWeight';
 import type { WeightResult } from '../../core/operations/serverWeight';
 import { isClusterNode } from '../targets';
@@ -21,7 +22,7 @@ export async function weightAction(ctx: ActionContext, arg: unknown, mode: 'drai
   else if (mode === 'restore') weight = node.weight;
   else {
     const rec = ctx.live.get(t.key);
-    const current = rec?.view.servers.get(`${node.service} ${node.server}`)?.weights[0];
+    const current = rec?.view.servers.get(serverViewKey(node.service, node.server))?.weights[0];
     const answer = await vscode.window.showInputBox({
       title: `Weight of ${node.server} (${t.key.cluster}, ${node.service})`,
       prompt: `Live weight on every director (0 drains it). The file says ${node.weight}; Apply would restore that.`,
