@@ -28,9 +28,10 @@ export function serviceSwitch(key: ServiceKey, numeric = true): string {
   return `${sw} ${hostPort(key.address, key.port, key.family, key.protocol, numeric)}`;
 }
 
-function serviceLine(s: IpvsService, svc: string): string {
+/** What a service line says after its switch, in ipvsadm's order: `-s`, `-p`/`-M`, `--pe`, `-o`, `-b`. */
+export function serviceOptionsText(s: Pick<IpvsService, 'key' | 'scheduler' | 'persistence' | 'pe' | 'onePacket' | 'schedFlags'>): string {
   // ipvsadm v1.31 prints -b last, after -p/-M, --pe and -o (checked against the binary in the lab).
-  let line = `-A ${svc} -s ${s.scheduler}`;
+  let line = ` -s ${s.scheduler}`;
   if (s.persistence) {
     line += ` -p ${s.persistence.timeout}`;
     const host = s.key.family === 'inet6' ? '128' : '255.255.255.255';
@@ -43,19 +44,27 @@ function serviceLine(s: IpvsService, svc: string): string {
   return line;
 }
 
-const FWD_SWITCH = { dr: '-g', nat: '-m', tun: '-i' } as const;
+function serviceLine(s: IpvsService, svc: string): string {
+  return `-A ${svc}${serviceOptionsText(s)}`;
+}
+
+/** The forwarding method's switch on a real-server line. */
+export const FORWARDING_SWITCH = { dr: '-g', nat: '-m', tun: '-i' } as const;
+
+/** A TUN real server's tunnel options (` --tun-type gue --tun-port 6080 --tun-csum`); '' for DR and NAT. */
+export function tunnelOptionsText(rs: Pick<IpvsRealServer, 'method' | 'tunnel'>): string {
+  if (rs.method !== 'tun') return '';
+  const t = rs.tunnel ?? { type: 'ipip' as const };
+  let line = ` --tun-type ${t.type}`;
+  if (t.type === 'gue') line += ` --tun-port ${t.port ?? 0}`;
+  if (t.type !== 'ipip') line += ` --tun-${t.checksum ?? 'nocsum'}`;
+  return line;
+}
 
 function serverLine(svc: string, key: ServiceKey, rs: IpvsRealServer, numeric: boolean): string {
   // ipvsadm sends fwmark services as TCP: port names of their real servers are TCP names.
   const protocol: Protocol = key.kind === 'addr' ? key.protocol : 'tcp';
-  let line = `-a ${svc} -r ${hostPort(rs.address, rs.port, rs.family, protocol, numeric)} ${FWD_SWITCH[rs.method]} -w ${rs.weight}`;
-  if (rs.method === 'tun') {
-    const t = rs.tunnel ?? { type: 'ipip' as const };
-    line += ` --tun-type ${t.type}`;
-    if (t.type === 'gue') line += ` --tun-port ${t.port ?? 0}`;
-    if (t.type !== 'ipip') line += ` --tun-${t.checksum ?? 'nocsum'}`;
-  }
-  return line;
+  return `-a ${svc} -r ${hostPort(rs.address, rs.port, rs.family, protocol, numeric)} ${FORWARDING_SWITCH[rs.method]} -w ${rs.weight}${tunnelOptionsText(rs)}`;
 }
 
 export function renderRules(table: { services: readonly IpvsService[] }, options: RenderOptions = {}): string {

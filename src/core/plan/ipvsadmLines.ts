@@ -7,46 +7,22 @@
 
 import type { IpvsCommand, IpvsServiceSettings, RealServerRef } from '../ipvs/ipvsCommand';
 import { sortRealServers, sortServices } from '../ipvs/ipvsOrder';
-import { serviceSwitch } from '../ipvs/rulesRenderer';
-import { printedSchedFlags, schedFlagBits } from '../ipvs/schedulers';
+import { FORWARDING_SWITCH, serviceOptionsText, serviceSwitch, tunnelOptionsText } from '../ipvs/rulesRenderer';
 import type { IpvsRealServer, IpvsTable } from '../ipvs/types';
-
-const FWD_SWITCH = { dr: '-g', nat: '-m', tun: '-i' } as const;
 
 function hostPort(rs: RealServerRef): string {
   return rs.family === 'inet6' ? `[${rs.address}]:${rs.port}` : `${rs.address}:${rs.port}`;
 }
 
-function serviceOptions(s: IpvsServiceSettings): string {
-  let line = ` -s ${s.scheduler}`;
-  if (s.persistence) {
-    line += ` -p ${s.persistence.timeout}`;
-    const host = s.key.family === 'inet6' ? '128' : '255.255.255.255';
-    if (s.persistence.netmask !== host) line += ` -M ${s.persistence.netmask}`;
-  }
-  if (s.pe) line += ` --pe ${s.pe}`;
-  if (s.onePacket) line += ' -o';
-  const bits = schedFlagBits(s.schedFlags);
-  if (bits !== 0) line += ` -b ${printedSchedFlags(s.scheduler, bits).join(',')}`;
-  return line;
-}
-
 function serverOptions(rs: IpvsRealServer): string {
-  let line = ` -r ${hostPort(rs)} ${FWD_SWITCH[rs.method]} -w ${rs.weight} -x ${rs.upperThreshold} -y ${rs.lowerThreshold}`;
-  if (rs.method === 'tun') {
-    const t = rs.tunnel ?? { type: 'ipip' as const };
-    line += ` --tun-type ${t.type}`;
-    if (t.type === 'gue') line += ` --tun-port ${t.port ?? 0}`;
-    if (t.type !== 'ipip') line += ` --tun-${t.checksum ?? 'nocsum'}`;
-  }
-  return line;
+  return ` -r ${hostPort(rs)} ${FORWARDING_SWITCH[rs.method]} -w ${rs.weight} -x ${rs.upperThreshold} -y ${rs.lowerThreshold}${tunnelOptionsText(rs)}`;
 }
 
 /** The `ipvsadm -R` line of a table-changing command. */
 export function ipvsadmLine(cmd: IpvsCommand): string {
   switch (cmd.kind) {
-    case 'add-service': return `-A ${serviceSwitch(cmd.service.key)}${serviceOptions(cmd.service)}`;
-    case 'edit-service': return `-E ${serviceSwitch(cmd.service.key)}${serviceOptions(cmd.service)}`;
+    case 'add-service': return `-A ${serviceSwitch(cmd.service.key)}${serviceOptionsText(cmd.service)}`;
+    case 'edit-service': return `-E ${serviceSwitch(cmd.service.key)}${serviceOptionsText(cmd.service)}`;
     case 'delete-service': return `-D ${serviceSwitch(cmd.key)}`;
     case 'add-server': return `-a ${serviceSwitch(cmd.key)}${serverOptions(cmd.server)}`;
     case 'edit-server': return `-e ${serviceSwitch(cmd.key)}${serverOptions(cmd.server)}`;
