@@ -1,34 +1,16 @@
 /** The plan: minimal ordered steps between a desired and a live IPVS table; drains; foreign services; rendering. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { main } from '../../src/cli/lvsctl';
-import { parseLiveState } from '../../src/core/apply/liveState';
-import { batchMessages, judgeBatch } from '../../src/core/apply/restoreBatch';
-import { parseRulesFileTarget } from '../../src/core/apply/remoteFiles';
-import { sysctlChanges } from '../../src/core/apply/sysctlSync';
 import { desiredTable } from '../../src/core/clusterFile/desiredTable';
 import { validateClusterFile } from '../../src/core/clusterFile/validate';
-import { applyCommands } from '../../src/core/ipvs/ipvsEngine';
 import { parseRules } from '../../src/core/ipvs/rulesParser';
 import { renderRules } from '../../src/core/ipvs/rulesRenderer';
-import type { IpvsTable } from '../../src/core/ipvs/types';
-import { tableRulesText } from '../../src/core/plan/ipvsadmLines';
 import { planJson, planRulesText, renderPlanText } from '../../src/core/plan/planRender';
 import { counterKey, planTable } from '../../src/core/plan/planTable';
 import type { PlanOptions, ServerCounters } from '../../src/core/plan/planTypes';
+import { rulesTable } from '../support/ipvsFixtures';
 
-const fixtures = [join(__dirname, '..', '..', '..'), process.cwd()].map((r) => join(r, 'test', 'fixtures', 'ipvs')).find((p) => existsSync(p)) ?? '';
-const read = (dir: string, file: string): string => readFileSync(join(fixtures, dir, file), 'utf8');
-
-function table(text: string): IpvsTable {
-  const r = parseRules(text);
-  const errors = r.diagnostics.filter((d) => d.severity === 'error');
-  assert.deepEqual(errors.map((d) => d.message), [], text);
-  return r.table;
-}
+const table = rulesTable;
 
 const BASE = `-A -t 10.0.0.1:80 -s rr
 -a -t 10.0.0.1:80 -r 10.0.1.1:80 -g -w 1
@@ -223,81 +205,3 @@ clusters:
   assert.equal(planRulesText(p), '-A -t 10.116.0.200:80 -s rr\n-a -t 10.116.0.200:80 -r 10.116.0.11:80 -g -w 1 -x 0 -y 0\n-a -t 10.116.0.200:80 -r 10.116.0.12:80 -g -w 1 -x 0 -y 0\n');
 });
 
-test('lab captures: ipvsadm -S -n round-trips byte for byte through parse + render', () => {
-  const save = read('lab', 'ipvsadm-save_-n.txt');
-  assert.equal(renderRules(table(save)), save);
-  for (const dir of ['dr', 'nat']) assert.equal(renderRules(table(read(dir, 'ipvsadm-save_-n.txt'))), read(dir, 'ipvsadm-save_-n.txt'));
-  // -b is printed last, after -p/-M, --pe and -o; -p without a value is 360 s.
-  assert.match(save, /^-A -u 10\.116\.0\.200:5061 -s sh -p 60 --pe sip -o -b sh-port$/m);
-  assert.match(save, /^-A -f 9 -s wrr -p 100 -M 255\.255\.0\.0 -b flag-2$/m);
-  assert.equal(table('-A -u 10.0.0.1:54 -s rr -p -o\n').services[0].persistence?.timeout, 360);
-});
-
-test('live state: one script output parsed into table (thresholds merged), counters, sysctls, managed', () => {
-  const mark = '@@lvsctl-section';
-  const stdout = [
-    `${mark} save`, read('lab', 'ipvsadm-save_-n.txt').trimEnd(), `${mark}-rc save 0`,
-    `${mark} thresholds`, read('lab', 'ipvsadm_-Ln_--thresholds.txt').trimEnd(), `${mark}-rc thresholds 0`,
-    `${mark} list`, read('dr', 'ipvsadm_-Ln.txt').trimEnd(), `${mark}-rc list 0`,
-    `${mark} timeout`, 'Timeout (tcp tcpfin udp): 900 120 300', `${mark}-rc timeout 0`,
-    `${mark} sysctl`, '/proc/sys/net/ipv4/vs/expire_nodest_conn:1', '/proc/sys/net/ipv4/vs/conn_reuse_mode:1', `${mark}-rc sysctl 0`,
-    `${mark} managed`, 'tcp:10.116.0.200:80', `${mark}-rc managed 0`, `${mark} end`, '',
-  ].join('\n');
-  const s = parseLiveState({ stdout, stderr: '', exitCode: 0 });
-  assert.equal(s.saveText, read('lab', 'ipvsadm-save_-n.txt'));
-  const nat = s.table.services.find((x) => x.key.kind === 'addr' && x.key.port === 84);
-  assert.equal(nat?.realServers[0].upperThreshold, 100);
-  assert.equal(nat?.realServers[0].lowerThreshold, 10);
-  assert.deepEqual(s.counters.get('tcp:10.116.0.200:80 10.116.0.11:80'), { activeConn: 1, inactConn: 41 });
-  assert.deepEqual(s.sysctls, { expire_nodest_conn: 1, conn_reuse_mode: 1 });
-  assert.deepEqual([...s.managed], ['tcp:10.116.0.200:80']);
-  assert.deepEqual(s.timeouts, { tcp: 900, tcpFin: 120, udp: 300 });
-  assert.throws(() => parseLiveState({ stdout: `${mark} save\n${mark}-rc save 127\n`, stderr: 'sh: ipvsadm: not found', exitCode: 0 }), /not installed/);
-});
-
-test('batch verdict: every step whose effect is missing is a failed line, messages pair in order', () => {
-  const p = plan(BASE + '-A -t 10.0.0.2:80 -s rr\n-a -t 10.0.0.2:80 -r 224.0.0.1:80 -g -w 1\n-A -t 10.0.0.3:80 -s rr\n', '');
-  const cmds = p.steps.map((s) => s.command).filter((c) => !(c.kind === 'add-server' && c.server.address === '224.0.0.1'));
-  const after = applyCommands({ services: [] }, cmds).table;
-  const v = judgeBatch(p.steps, after);
-  assert.equal(v.failed.length, 1);
-  assert.match(p.steps[v.failed[0]].line, /224\.0\.0\.1/);
-  assert.deepEqual(batchMessages("Invalid operation.  Possibly wrong module version, address not unicast, ...\n"), ['Invalid operation.  Possibly wrong module version, address not unicast, ...']);
-  assert.deepEqual(batchMessages("ipvsadm: bad\nTry `ipvsadm -h' or 'ipvsadm --help' for more information.\n"), ['ipvsadm: bad']);
-});
-
-test('sysctls: only differing ones; boot rules file by os-release; rules file text has thresholds', () => {
-  assert.deepEqual(sysctlChanges({ expire_nodest_conn: 1, conntrack: 0 }, { expire_nodest_conn: 0, conntrack: 0 }), [{ name: 'expire_nodest_conn', from: 0, to: 1 }]);
-  assert.equal(parseRulesFileTarget({ stdout: 'ID=debian\n', stderr: '', exitCode: 0 }).path, '/etc/ipvsadm.rules');
-  assert.equal(parseRulesFileTarget({ stdout: 'ID="rocky"\nID_LIKE="rhel centos fedora"\n', stderr: '', exitCode: 0 }).path, '/etc/sysconfig/ipvsadm');
-  assert.equal(parseRulesFileTarget({ stdout: 'exists /etc/sysconfig/ipvsadm\nID=debian\n', stderr: '', exitCode: 0 }).path, '/etc/sysconfig/ipvsadm');
-  const t = table(BASE.replace('10.0.1.1:80 -g -w 1', '10.0.1.1:80 -g -w 1 -x 9 -y 3'));
-  assert.match(tableRulesText(t), /-a -t 10\.0\.0\.1:80 -r 10\.0\.1\.1:80 -g -w 1 -x 9 -y 3\n/);
-  assert.equal(renderRules(table(tableRulesText(t))), renderRules(t));
-});
-
-test('lvsctl plan --live SNAPSHOT: text and JSON without SSH; --detailed-exitcode', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lvs-plan-'));
-  writeFileSync(join(dir, 'lvs.yaml'), `version: 1
-hosts:
-  - { name: director, address: 10.116.0.10, interface: eth0 }
-  - { name: rs1, address: 10.116.0.11 }
-  - { name: rs2, address: 10.116.0.12 }
-clusters:
-  - name: lab-web
-    directors: [{ host: director }]
-    services:
-      - { protocol: tcp, vip: 10.116.0.200, port: 80, scheduler: rr, realServers: [{ host: rs1, weight: 2 }, { host: rs2 }] }
-`);
-  writeFileSync(join(dir, 'live.rules'), '-A -t 10.116.0.200:80 -s rr\n-a -t 10.116.0.200:80 -r 10.116.0.11:80 -g -w 1\n-a -t 10.116.0.200:80 -r 10.116.0.12:80 -g -w 1\n');
-  let out = '';
-  let err = '';
-  const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, cwd: dir };
-  assert.equal(await main(['plan', 'lvs.yaml', '--live', 'live.rules', '--json'], io), 0, err);
-  const json = JSON.parse(out) as { directors: { host: string; steps: { op: string; line: string }[] }[] };
-  assert.deepEqual(json.directors[0].steps, [{ op: 'edit-server', line: '-e -t 10.116.0.200:80 -r 10.116.0.11:80 -g -w 2 -x 0 -y 0', service: 'tcp:10.116.0.200:80', server: '10.116.0.11:80', changes: [{ field: 'weight', from: '1', to: '2' }] }]);
-  out = '';
-  assert.equal(await main(['plan', 'lvs.yaml', '--live', 'live.rules', '--detailed-exitcode'], io), 3);
-  assert.match(out, /^director:\n {2}~ edit real server 10\.116\.0\.11:80 of tcp:10\.116\.0\.200:80: weight 1 → 2$/m);
-  assert.equal(await main(['apply', 'lvs.yaml', '--drain-timeout', 'x'], io), 2);
-});
