@@ -10,7 +10,7 @@ import type { CliCommand, CliIo } from './cliIo';
 import { keepalivedApply } from './keepalivedCommands';
 import { loadClusterFile } from './loadClusterFile';
 import { openSshSession } from './sshSession';
-import { confirm } from './terminalQuestions';
+import { approveApply, confirm } from './terminalQuestions';
 
 /** Exit codes of `lvsctl apply` (documented in docs/plan-apply.md). */
 export const APPLY_EXIT = {
@@ -112,16 +112,7 @@ export const applyCommand: CliCommand = {
         io.stdout.write('Nothing to do: every director matches the file.\n');
         return APPLY_EXIT.ok;
       }
-      if (!values.yes) {
-        if (!process.stdin.isTTY) {
-          io.stderr.write('lvsctl apply: stdin is not a terminal; pass --yes to apply without asking\n');
-          return APPLY_EXIT.notConfirmed;
-        }
-        if (!(await confirm('Apply these changes? [y/N] '))) {
-          io.stdout.write('Not applied.\n');
-          return APPLY_EXIT.notConfirmed;
-        }
-      }
+      if (!(await approveApply(io, values.yes ?? false))) return APPLY_EXIT.notConfirmed;
       process.on('SIGINT', onSigint);
       const holder = localHolder('lvsctl', loaded.cluster.name);
       const results = await applyCluster(pool, loaded, previews, {

@@ -12,7 +12,7 @@ import { keepalivedPlanHasChanges, keepalivedPlanJson, keepalivedPlanText, previ
 import type { CliIo } from './cliIo';
 import { APPLY_EXIT } from './applyCommand';
 import { openSshSession } from './sshSession';
-import { confirm } from './terminalQuestions';
+import { approveApply } from './terminalQuestions';
 
 export interface KeepalivedPlanArgs {
   file: string;
@@ -61,16 +61,7 @@ export async function keepalivedApply(loaded: LoadedCluster, args: KeepalivedApp
       io.stdout.write('Nothing to do: every director runs the file\'s keepalived configuration.\n');
       return APPLY_EXIT.ok;
     }
-    if (!args.yes) {
-      if (!process.stdin.isTTY) {
-        io.stderr.write('lvsctl apply: stdin is not a terminal; pass --yes to apply without asking\n');
-        return APPLY_EXIT.notConfirmed;
-      }
-      if (!(await confirm('Apply these changes? [y/N] '))) {
-        io.stdout.write('Not applied.\n');
-        return APPLY_EXIT.notConfirmed;
-      }
-    }
+    if (!(await approveApply(io, args.yes))) return APPLY_EXIT.notConfirmed;
     const holder = localHolder('lvsctl', loaded.cluster.name);
     const result = await applyKeepalivedCluster((h) => keepalivedPoolLink(pool, h), loaded.model, loaded.cluster.name, plans, {
       takeOver: args.takeOver, holder, lockWaitSeconds: args.lockWaitSeconds,

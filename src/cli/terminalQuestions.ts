@@ -3,6 +3,7 @@
  * check for a TTY first; without one nothing is asked.
  */
 import { createInterface } from 'node:readline';
+import type { CliIo } from './cliIo';
 
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -24,4 +25,19 @@ export function ask(question: string, hidden = false): Promise<string> {
 /** A y/N question: true only for y or yes. */
 export async function confirm(question: string): Promise<boolean> {
   return /^y(es)?$/i.test((await ask(question)).trim());
+}
+
+/**
+ * lvsctl apply's question before changing directors: true with --yes or a "y" on the terminal; without a
+ * terminal (and no --yes) nothing can be asked and nothing is applied. Says why on io when it answers false.
+ */
+export async function approveApply(io: CliIo, yes: boolean): Promise<boolean> {
+  if (yes) return true;
+  if (!process.stdin.isTTY) {
+    io.stderr.write('lvsctl apply: stdin is not a terminal; pass --yes to apply without asking\n');
+    return false;
+  }
+  if (await confirm('Apply these changes? [y/N] ')) return true;
+  io.stdout.write('Not applied.\n');
+  return false;
 }
