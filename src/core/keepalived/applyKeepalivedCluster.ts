@@ -24,7 +24,7 @@ import type { RemoteCommand } from '../ssh/remoteCommand';
 import { clusterPartOf, keepalivedExpectedTable, keepalivedPlanHasChanges, type KeepalivedDirectorPlan } from './keepalivedPlan';
 import type { ConfCheck, KeepalivedLive, ReloadAction } from './keepalivedRemote';
 import {
-  checkNewConfCommand, confCheckMeaning, discardNewConfCommand, KEEPALIVED_LOCK_PATH, keepalivedLiveCommand, reloadCommand,
+  checkNewConfCommand, confCheckMeaning, discardNewConfCommand, KEEPALIVED_LOCK_DIR, keepalivedLiveCommand, reloadCommand,
   restoreConfCommand, swapConfCommand, writeNewConfCommand,
 } from './keepalivedRemote';
 import { findKeepalivedCluster } from './renderKeepalivedConf';
@@ -40,7 +40,7 @@ export function keepalivedPoolLink(pool: SshPool, host: string): KeepalivedLink 
   return {
     host,
     run: (c) => pool.run(host, c),
-    lock: (holder, wait) => acquireLock(pool, host, lockSpec(holder, wait, KEEPALIVED_LOCK_PATH)),
+    lock: (holder, wait) => acquireLock(pool, host, lockSpec(holder, wait, KEEPALIVED_LOCK_DIR)),
   };
 }
 

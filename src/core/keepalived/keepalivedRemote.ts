@@ -22,7 +22,7 @@ export const KEEPALIVED_CONF_ABSENT = `${KEEPALIVED_CONF}.lvsctl-absent`;
 /** keepalived's default pid file (Debian, RHEL). */
 export const KEEPALIVED_PID = '/run/keepalived.pid';
 /** Serialises keepalived applies on one director. */
-export const KEEPALIVED_LOCK_PATH = '/run/lock/vscode-lvs-keepalived.lock';
+export const KEEPALIVED_LOCK_DIR = '/run/vscode-lvs-keepalived';
 
 export interface KeepalivedLive {
   /** The live keepalived.conf; undefined when there is none. */
