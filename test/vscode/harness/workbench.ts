@@ -498,7 +498,20 @@ export class Workbench {
       await this.page.keyboard.press('Escape');
       throw new Error(`context menu has no "${item}"; it shows ${JSON.stringify(shown)}`);
     }
-    await entry.click();
+    // A click that lands while the menu is still settling (just opened, or re-laid out by a tree update) can be
+    // dropped: the menu then stays open and nothing runs. A click that was taken closes the menu, so only a menu
+    // still open is clicked again (never a second run of the item).
+    const menu = this.page.locator('.context-view .monaco-menu');
+    for (let attempt = 1; ; attempt++) {
+      await entry.click();
+      try {
+        await menu.waitFor({ state: 'hidden', timeout: 2000 });
+        return;
+      } catch (err) {
+        if (attempt >= 3) throw new Error(`the context menu item "${item}" was clicked ${attempt} times and the menu stayed open: ${(err as Error).message}`);
+        console.log(`    (context menu: the click on "${item}" was not taken, the menu is still open; clicking again)`);
+      }
+    }
   }
 
   /** Titles of the action buttons in a view pane's title bar (e.g. the Clusters view's Refresh). */
@@ -533,7 +546,9 @@ export class Workbench {
 
   /** Clicks a modal dialog's button by its label and waits for the dialog to close. */
   async clickDialogButton(label: string | RegExp): Promise<void> {
-    const btn = this.dialog.locator('.dialog-buttons .monaco-button', { hasText: label }).first();
+    // A string names the whole label: "Apply" is not "Apply, Roll Back Unless Kept".
+    const text = typeof label === 'string' ? new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) : label;
+    const btn = this.dialog.locator('.dialog-buttons .monaco-button', { hasText: text }).first();
     await btn.waitFor({ timeout: this.timeoutMs });
     await btn.click();
     await this.dialog.waitFor({ state: 'hidden', timeout: this.timeoutMs });

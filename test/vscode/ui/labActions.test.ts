@@ -269,7 +269,8 @@ describe('Clusters view actions against the lab (UI)', function () {
     await wb().runCommand('View: Close All Editors');
     await clusterRows(wb(), (r) => row(r, CLUSTER) !== undefined, 'the lab cluster listed');
     await wb().clickInlineAction(wb().treeRow(CLUSTER), 'Apply to Directors');
-    const d = await confirmModal(wb(), /^apply/i);
+    const d = await confirmModal(wb(), /^Apply$/);
+    assert.ok(d.buttons.includes('Apply, Roll Back Unless Kept'), `the modal also offers an apply the directors roll back unless kept: ${JSON.stringify(d.buttons)}`);
     assert.match(`${d.message}\n${d.detail}`, new RegExp(`${VIP.replace(/\./g, '\\.')}:80`), `the modal shows the plan: ${d.message}\n${d.detail}`);
     const n = await wb().waitForNotification(/^Applied |fail|roll/i, LAB_TIMEOUT);
     assert.match(n.message, new RegExp(`^Applied ${CLUSTER}`), `apply result: ${n.message}`);
