@@ -197,4 +197,22 @@ describe('local LVS lab', { skip }, () => {
       assert.deepEqual(r.trim().split('\n'), ['0', '0', '0', `default via ${LAB_ADDR.routerLan} dev eth0 `.trim()]);
     });
   });
+  test('reset with a connection still open between two hosts: every host gets its interfaces back', async () => {
+    // rs2 holds a TCP connection to the director's sshd; the reset kills the director first,
+    // then rs2, whose socket is left retransmitting its FIN to a peer that is gone. That socket
+    // keeps rs2's old network namespace (and its veth) alive past `ip netns del`; before
+    // lab-hosts deleted the veths itself, the restart found the name taken and rs2 and client
+    // came up without eth0 (seen in CI: "sysctl: cannot stat .../conf/eth0/arp_ignore").
+    await withLabLock(async () => {
+      await resetLab();
+      const held = await labRun('rs2', `nohup sh -c "sleep 1000 | nc ${LAB_ADDR.director} 22 >/dev/null" >/dev/null 2>&1 & sleep 1; ` +
+        `ss -Htn state established dst ${LAB_ADDR.director} | grep -c ':22' || true`);
+      assert.equal(held.trim(), '1', 'rs2 holds one connection to the director');
+      await resetLab();
+      const hosts = ['router', 'director', 'director2', 'rs1', 'rs2', 'client'] as const;
+      const seen = await Promise.all(hosts.map((h) => labRun(h, 'ip -o -4 addr show dev eth0 | wc -l')));
+      assert.deepEqual(seen.map((n, i) => `${hosts[i]} ${n.trim()}`), hosts.map((h) => `${h} 1`));
+      assert.match(await labRun('client', `curl -s -m 5 http://${LAB_ADDR.rs2}/`), /^rs2/);
+    });
+  });
 });
