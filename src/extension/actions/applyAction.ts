@@ -9,6 +9,7 @@ import { previewHasChanges, previewSummaryLines, previewText } from '../../core/
 import { applySettings } from '../settings';
 import { holderName, plural, readPreviews, reportUnreachable, resolveTarget, SHOW_LOG } from './actionTarget';
 import type { ActionContext } from './actionTarget';
+import { keepalivedApplyAction } from './keepalivedActions';
 
 /** The second button of the apply confirmation: the directors roll the change back unless it is kept in time. */
 const APPLY_UNLESS_KEPT = 'Apply, Roll Back Unless Kept';
@@ -44,6 +45,8 @@ export async function applyAction(ctx: ActionContext, arg?: unknown): Promise<vo
   const t = await resolveTarget(ctx, arg, 'Apply');
   if (!t) return;
   const settings = applySettings();
+  // engine: keepalived — keepalived owns the cluster's IPVS services; never written with ipvsadm.
+  if (t.loaded.cluster.engine === 'keepalived') return keepalivedApplyAction(ctx, t, settings.confirm);
   const previews = await readPreviews(ctx, t, 'Apply');
   if (await reportUnreachable(ctx, previews, `Apply ${t.key.cluster}`)) return;
   if (!previews.some(previewHasChanges)) {

@@ -7,10 +7,12 @@ import { planSummary } from '../../core/plan/planRender';
 import { plural, readPreviews, reportUnreachable, resolveTarget } from './actionTarget';
 import type { ActionContext } from './actionTarget';
 import { applyAction } from './applyAction';
+import { keepalivedPlanAction } from './keepalivedActions';
 
 export async function planAction(ctx: ActionContext, arg?: unknown): Promise<void> {
   const t = await resolveTarget(ctx, arg, 'Plan');
   if (!t) return;
+  if (t.loaded.cluster.engine === 'keepalived') return keepalivedPlanAction(ctx, t, applyAction);
   const previews = await readPreviews(ctx, t, 'Plan');
   for (const p of previews) ctx.log.block(`[plan ${t.key.cluster}] ${previewText(p)}`);
   const readable = previews.filter((p) => p.plan);

@@ -8,6 +8,7 @@ import { isClusterNode } from '../targets';
 import type { ClusterNode } from '../tree/clusterNodes';
 import { holderName, resolveTarget, SHOW_LOG } from './actionTarget';
 import type { ActionContext } from './actionTarget';
+import { keepalivedWeightRefusal } from './keepalivedActions';
 
 export async function weightAction(ctx: ActionContext, arg: unknown, mode: 'drain' | 'restore' | 'ask'): Promise<void> {
   if (!isClusterNode(arg) || arg.kind !== 'server') {
@@ -17,6 +18,10 @@ export async function weightAction(ctx: ActionContext, arg: unknown, mode: 'drai
   const node: Extract<ClusterNode, { kind: 'server' }> = arg;
   const t = await resolveTarget(ctx, { file: node.file, cluster: node.cluster }, 'Set weight');
   if (!t) return;
+  if (t.loaded.cluster.engine === 'keepalived') {
+    void vscode.window.showWarningMessage(keepalivedWeightRefusal(t.key.cluster));
+    return;
+  }
   let weight: number;
   if (mode === 'drain') weight = 0;
   else if (mode === 'restore') weight = node.weight;
