@@ -2,7 +2,8 @@
  * `lvsctl doctor`: checks every host of a cluster READ-ONLY, one exec per host (hostprep's state reader with
  * the firewall listings, TCP probes and ARP probes added), and turns what it sees into findings: tools and
  * modules, the preparation (hostprep's own decision: a non-empty plan is a finding), packet filter rules
- * dropping VIP:port, real servers not answering from the director, other hosts answering ARP for the VIP.
+ * dropping VIP:port, real servers not answering from the director, other hosts answering ARP for the VIP;
+ * for a keepalived cluster also keepalived itself on every director (keepalivedDoctor.ts).
  */
 import type { ClusterFile } from '../clusterFile/types';
 import { runOnHosts } from '../ssh/runOnHosts';
@@ -20,6 +21,9 @@ import type { Finding } from './finding';
 import { desiredTable } from '../clusterFile/desiredTable';
 import { kernelInfoCommand, kernelProblems } from '../apply/kernelSupport';
 import type { KernelInfo } from '../apply/kernelSupport';
+import { keepalivedLiveCommand } from '../keepalived/keepalivedRemote';
+import { keepalivedFindings, keepalivedProbeCommand } from './keepalivedDoctor';
+import type { KeepalivedDirectorRead } from './keepalivedDoctor';
 
 export interface DoctorOptions extends PlanOptions {
   concurrency?: number;
@@ -70,8 +74,11 @@ export function doctorQuery(checks: HostChecks, file: ClusterFile, clusterName: 
   };
 }
 
-/** Findings of one host from its state. Pure. */
-export function hostFindings(checks: HostChecks, state: HostState, file: ClusterFile, clusterName: string, options: PlanOptions = {}): Finding[] {
+/**
+ * Findings of one host from its state. Pure. `pairMacs`: MACs of the cluster's own directors (keepalived
+ * clusters: the VRRP master answers ARP for the VIP, as it must), not reported as other hosts answering.
+ */
+export function hostFindings(checks: HostChecks, state: HostState, file: ClusterFile, clusterName: string, options: PlanOptions = {}, pairMacs: ReadonlySet<string> = new Set()): Finding[] {
   const host = checks.req.host;
   const out: Finding[] = [];
   if (checks.isDirector) {
@@ -119,8 +126,9 @@ export function hostFindings(checks: HostChecks, state: HostState, file: Cluster
   }
   if (checks.isDirector) {
     for (const v of arpVerdicts(arpProbes(file, clusterName).filter((p) => p.host === host), state)) {
-      if (v.kind === 'others-answer') {
-        out.push({ severity: 'error', host, code: 'arp-other-answers', title: `ARP for VIP ${v.vip} is also answered by ${v.macs.join(', ')}`, why: 'clients and the router may send VIP traffic straight to that host, bypassing the director (or the VIP flaps between MACs)', fix: 'on the host with that MAC: remove the VIP from its LAN interface, set arp_ignore=1 / arp_announce=2 (lvsctl prepare does it for real servers)' });
+      const strays = v.kind === 'others-answer' ? v.macs.filter((m) => !pairMacs.has(m)) : [];
+      if (v.kind === 'others-answer' && strays.length) {
+        out.push({ severity: 'error', host, code: 'arp-other-answers', title: `ARP for VIP ${v.vip} is also answered by ${strays.join(', ')}`, why: 'clients and the router may send VIP traffic straight to that host, bypassing the director (or the VIP flaps between MACs)', fix: 'on the host with that MAC: remove the VIP from its LAN interface, set arp_ignore=1 / arp_announce=2 (lvsctl prepare does it for real servers)' });
       } else if (v.kind === 'no-tool') {
         out.push({ severity: 'info', host, code: 'arp-unchecked', title: `ARP answers for ${v.vip} not checked: no arping on ${host}`, why: 'another host answering ARP for the VIP steals its traffic', fix: 'install iputils-arping (or busybox)' });
       }
@@ -132,17 +140,36 @@ export function hostFindings(checks: HostChecks, state: HostState, file: Cluster
 /** Runs the doctor on every host of the cluster; a host that cannot be read is itself an error finding. */
 export async function runDoctor(run: HostRunner, file: ClusterFile, clusterName: string, options: DoctorOptions = {}): Promise<Finding[]> {
   const checks = doctorChecks(file, clusterName);
+  const concurrency = options.concurrency !== undefined ? { concurrency: options.concurrency } : {};
+  const unreachable = (host: string, err: Error): Finding => ({
+    severity: 'error', host, code: 'unreachable', title: `cannot inspect ${host}: ${err.message}`,
+    why: 'nothing on this host could be checked', fix: 'check the ssh settings of the host (lvsctl doctor uses the same as prepare/apply)',
+  });
+  // engine keepalived: keepalived's side of every director first (its MACs tell the ARP check who may answer).
+  const cluster = file.clusters.find((c) => c.name === clusterName);
+  const kaReads: KeepalivedDirectorRead[] = [];
+  const kaUnread = new Map<string, Error>();
+  if (cluster?.engine === 'keepalived') {
+    const reads = await runOnHosts(cluster.directors.map((d) => d.host), async (host) => ({
+      host, live: await run(host, keepalivedLiveCommand()), probe: await run(host, keepalivedProbeCommand()),
+    }), concurrency);
+    for (const o of reads) {
+      if (o.ok) kaReads.push(o.value);
+      else kaUnread.set(o.host, o.error);
+    }
+  }
+  const pairMacs = new Set(kaReads.flatMap((r) => r.probe.macs));
   const outcomes = await runOnHosts(checks.map((c) => c.req.host), async (host) => {
     const c = checks.find((x) => x.req.host === host);
     if (!c) return [];
     const state = await run(host, readStateCommand(doctorQuery(c, file, clusterName, options)));
-    const findings = hostFindings(c, state, file, clusterName, options);
+    const findings = hostFindings(c, state, file, clusterName, options, pairMacs);
     return c.isDirector ? [...findings, ...kernelFindings(host, await run(host, kernelInfoCommand()), file, clusterName)] : findings;
-  }, options.concurrency !== undefined ? { concurrency: options.concurrency } : {});
-  return outcomes.flatMap((o): Finding[] => o.ok ? o.value : [{
-    severity: 'error', host: o.host, code: 'unreachable', title: `cannot inspect ${o.host}: ${o.error.message}`,
-    why: 'nothing on this host could be checked', fix: 'check the ssh settings of the host (lvsctl doctor uses the same as prepare/apply)',
-  }]);
+  }, concurrency);
+  const findings = outcomes.flatMap((o): Finding[] => o.ok ? o.value : [unreachable(o.host, o.error)]);
+  // A director unreachable for both reads is reported once.
+  for (const [host, err] of kaUnread) if (!findings.some((f) => f.host === host && f.code === 'unreachable')) findings.push(unreachable(host, err));
+  return [...findings, ...keepalivedFindings(file, clusterName, kaReads)];
 }
 
 /** The services of the cluster a director's kernel cannot hold (the same check as plan/apply). Pure. */
