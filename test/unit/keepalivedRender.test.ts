@@ -86,6 +86,16 @@ describe('renderKeepalivedConf', () => {
     assert.equal(b.text, expected);
   });
 
+  it('gives a lone director no unicast keywords (keepalived -t refuses unicast_src_ip without a peer)', () => {
+    const lone = validateClusterFile(LAB_HA.replace('      - host: director2\n        interface: eth0\n', '')).model;
+    assert.equal(lone.clusters[0]?.directors.length, 1);
+    const text = renderKeepalivedConf({ model: lone, cluster: 'lab-ha', director: 'director', sourceLabel: 'lvs-ha.yaml' });
+    assert.match(text, /^vrrp_instance lab-ha \{$/m);
+    assert.doesNotMatch(text, /unicast_src_ip|unicast_peer/);
+    const pair = renderKeepalivedConf({ model: model(LAB_HA), cluster: 'lab-ha', director: 'director', sourceLabel: 'lvs-ha.yaml' });
+    assert.match(pair, /^    unicast_src_ip 10\.116\.0\.10$/m);
+  });
+
   it('is deterministic: the same file twice, and after a reparse, gives the same bytes', () => {
     const once = renderKeepalivedConfs(model(EVERY_KEY), 'every', 'x.yaml');
     assert.deepEqual(renderKeepalivedConfs(model(EVERY_KEY), 'every', 'x.yaml'), once);

@@ -131,11 +131,13 @@ function renderVrrpInstance(w: ConfWriter, cluster: ClusterSpec, director: Direc
     if (!vrrp.preempt) w.line('nopreempt');
     else if (vrrp.preemptDelay !== undefined) w.line('preempt_delay', kaSeconds(vrrp.preemptDelay));
     if (vrrp.accept) w.line('accept');
-    if (!vrrp.multicast && own !== undefined) {
+    const peers = cluster.directors.filter((d) => d.host !== director.host)
+      .map((d) => hosts.get(d.host)?.addresses.find((a) => familyOf(a) === family))
+      .filter((a): a is string => a !== undefined);
+    // A lone director has no peer to advertise to: keepalived -t refuses unicast keywords without peers
+    // (exit 5), so its adverts go to the multicast group (and nobody answers them).
+    if (!vrrp.multicast && own !== undefined && peers.length > 0) {
       w.line('unicast_src_ip', kaWord(own));
-      const peers = cluster.directors.filter((d) => d.host !== director.host)
-        .map((d) => hosts.get(d.host)?.addresses.find((a) => familyOf(a) === family))
-        .filter((a): a is string => a !== undefined);
       w.block(['unicast_peer'], () => { for (const p of peers) w.line(kaWord(p)); });
     }
     const vips: string[] = [];
