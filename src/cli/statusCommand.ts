@@ -128,15 +128,16 @@ async function loadClusters(file: string, name: string | undefined, io: CliIo): 
     const one = await loadClusterFile('status', file, name, io);
     return typeof one === 'number' ? one : [one];
   }
-  let text: string;
+  let text: string | undefined;
   try {
     text = await readFile(resolve(io.cwd ?? process.cwd(), file), 'utf8');
   } catch {
-    return loadClusterFile('status', file, undefined, io) as Promise<number>;
+    text = undefined;
   }
-  const selection = loadClusterText(text, undefined, file);
-  if (selection.ok) return [selection.loaded];
-  if (selection.reason !== 'ambiguous') {
+  const selection = text === undefined ? undefined : loadClusterText(text, undefined, file);
+  if (selection?.ok) return [selection.loaded];
+  if (text === undefined || selection?.reason !== 'ambiguous') {
+    // Unreadable, errors, no cluster: loadClusterFile prints why and returns the exit code.
     const printed = await loadClusterFile('status', file, undefined, io);
     return typeof printed === 'number' ? printed : [printed];
   }

@@ -6,6 +6,7 @@
  * command. Every wait is a bounded count of status reads.
  */
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { labRun, labSkipReason, resetLab, withLabLock, LAB_ADDR } from '../support/lab';
@@ -98,6 +99,23 @@ describe('lvsctl status on the lab (lab-ha, keepalived)', { skip }, () => {
           await labRun('director', `ip link set eth0 up && ip route replace default via ${LAB_ADDR.routerLan}`);
         }
         await until('director MASTER again (preempt)', (j) => roles(j) === 'director=MASTER director2=BACKUP');
+      });
+
+      await t.test('a file with an ipvsadm cluster too: every cluster, each by its engine', async () => {
+        const both = join(cli.dir, 'lvs-both.yaml');
+        const web = '  - name: lab-web\n    directors: [{ host: director, interface: eth0 }]\n    services:\n' +
+          `      - { protocol: tcp, vip: ${LAB_ADDR.vip}, port: 80, scheduler: rr, realServers: [{ host: rs1, port: 80 }] }\n`;
+        writeFileSync(both, `${readFileSync(file, 'utf8')}${web}`);
+        const r = await lvsctl(['status', both, '--json', ...cli.trustArgs()]);
+        assert.equal(r.code, 0, r.stderr);
+        const j = JSON.parse(r.stdout) as { clusters: { engine: string; cluster: string; reachable?: number; drift?: boolean; masters?: string[] }[] };
+        assert.deepEqual(j.clusters.map((c) => [c.cluster, c.engine]), [['lab-ha', 'keepalived'], ['lab-web', 'ipvsadm']]);
+        assert.deepEqual(j.clusters[0].masters, ['director']);
+        assert.equal(j.clusters[1].reachable, 1);
+        assert.equal(j.clusters[1].drift, true, 'lab-web is not applied: its service is missing');
+        const text = await lvsctl(['status', both, '--cluster', 'lab-web', ...cli.trustArgs()]);
+        assert.match(text.stdout, /^cluster lab-web \(engine ipvsadm\)\n {2}director {2}reachable, \d+ changes? to apply/);
+        assert.match(text.stdout, /tcp 10\.116\.0\.200:80: on 0\/1 reachable directors; director: missing/);
       });
 
       await t.test('keepalived stopped on director2: exit 1, the error names director2 and the command', async () => {
