@@ -8,6 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { validateClusterFile } from '../../src/core/clusterFile/validate';
+import { keepalivedLiveView } from '../../src/core/keepalived/keepalivedLiveView';
+import { serverViewKey } from '../../src/core/operations/clusterLiveView';
+import { loadClusterText } from '../../src/core/operations/clusterSelection';
 import { keepalivedClusterStatus, readKeepalivedCluster } from '../../src/core/keepalived/keepalivedClusterStatus';
 import { KeepalivedDumpError, parseCheckDump, parseVrrpDump } from '../../src/core/keepalived/keepalivedStatus';
 import {
@@ -217,5 +220,24 @@ describe('the cluster status', () => {
     }, cluster);
     assert.deepEqual(calls.sort(), ['director', 'director2']);
     assert.deepEqual(s.directors.map((d) => [d.host, d.role, d.error]), [['director', 'MASTER', undefined], ['director2', undefined, 'director2: connection refused']]);
+  });
+});
+
+describe('the Clusters tree\'s view of a keepalived cluster', () => {
+  it('reachable = keepalived read; presence and weights from the table keepalived built; never drift', () => {
+    const sel = loadClusterText(LAB_HA, undefined);
+    assert.ok(sel.ok);
+    const v = keepalivedLiveView(sel.loaded, [
+      { host: 'director', reading: reading('master-rs1-refused.data', 'master-rs1-refused.check.data', TABLE_RS2) },
+      { host: 'director2', error: 'director2: keepalived is not running' },
+    ]);
+    assert.equal(v.reachable, 1);
+    assert.equal(v.drift, false);
+    assert.deepEqual(v.directors.map((d) => [d.host, d.reachable, d.changes]), [['director', true, 0], ['director2', false, 0]]);
+    assert.equal(v.services.get('tcp:10.116.0.201:80')?.presentOn, 1);
+    assert.deepEqual(v.servers.get(serverViewKey('tcp:10.116.0.201:80', '10.116.0.11:80'))?.weights, []);
+    assert.deepEqual(v.servers.get(serverViewKey('tcp:10.116.0.201:80', '10.116.0.12:80'))?.weights, [1]);
+    const s = keepalivedClusterStatus(cluster, [{ host: 'director', reading: reading('master-healthy.data', 'master-healthy.check.data', TABLE) }]);
+    assert.deepEqual([s.services[0].service, s.services[0].realServers.map((r) => r.server)], ['tcp:10.116.0.201:80', ['10.116.0.11:80', '10.116.0.12:80']]);
   });
 });

@@ -5,8 +5,10 @@
  * checker verdict (up / down / not checked / unknown) and whether its IPVS table has the server. The file
  * says which real servers to expect, keepalived says how they are.
  */
+import { desiredService } from '../clusterFile/desiredTable';
 import type { ClusterSpec, ServiceSpec } from '../clusterFile/types';
 import type { IpvsTable } from '../ipvs/types';
+import { realServerKeyString, serviceKeyString } from '../ipvs/types';
 import type { CheckDump, RealServerStatus, VirtualServerStatus, VrrpState } from './keepalivedStatus';
 import type { RunningReading } from './keepalivedStatusRead';
 
@@ -40,6 +42,8 @@ export interface ServerVerdict {
 export interface ServerHaStatus {
   /** The host name in the file, else `address:port`. */
   name: string;
+  /** `realServerKeyString` of the desired real server (the Clusters tree's key). */
+  server: string;
   address: string;
   port: number;
   verdicts: ServerVerdict[];
@@ -48,6 +52,8 @@ export interface ServerHaStatus {
 export interface ServiceHaStatus {
   /** `tcp 10.0.0.1:80` / `fwmark 5` (+ ` (name)`). */
   label: string;
+  /** `serviceKeyString` of the desired service (the Clusters tree's key). */
+  service: string;
   realServers: ServerHaStatus[];
   /** Directors whose keepalived reports the quorum lost (the sorry server, if any, is in use there). */
   quorumLostOn: string[];
@@ -120,13 +126,14 @@ export function keepalivedClusterStatus(cluster: ClusterSpec, outcomes: readonly
     status.directors.push(d);
   }
   for (const s of cluster.services) {
-    const svc: ServiceHaStatus = { label: serviceLabel(s), realServers: [], quorumLostOn: [] };
+    // The desired table's ports are keepalived's too: the service's for DR/TUN of a port service (as rendered).
+    const desired = desiredService(s);
+    const svc: ServiceHaStatus = { label: serviceLabel(s), service: serviceKeyString(desired.key), realServers: [], quorumLostOn: [] };
     if (s.sorryServer) svc.sorryServer = `${s.sorryServer.address}:${s.sorryServer.port}`;
-    for (const rs of s.realServers) {
-      // keepalived's real_server port: the service's for DR/TUN of a port service (as rendered).
-      const port = s.fwmark === undefined && rs.method !== 'nat' ? s.port : rs.port;
-      svc.realServers.push({ name: rs.host ?? `${rs.address}:${port}`, address: rs.address, port, verdicts: [] });
-    }
+    s.realServers.forEach((rs, i) => {
+      const real = desired.realServers[i];
+      svc.realServers.push({ name: rs.host ?? `${rs.address}:${real.port}`, server: realServerKeyString(real), address: rs.address, port: real.port, verdicts: [] });
+    });
     for (const o of outcomes) {
       if ('error' in o) continue;
       const vs = findVirtualServer(o.reading.check, s);
@@ -144,14 +151,18 @@ export function keepalivedClusterStatus(cluster: ClusterSpec, outcomes: readonly
   return status;
 }
 
-/** Reads every director of the cluster (one exec each, in parallel) and builds the status. */
-export async function readKeepalivedCluster(read: (host: string) => Promise<RunningReading>, cluster: ClusterSpec): Promise<KeepalivedClusterStatus> {
-  const outcomes = await Promise.all(cluster.directors.map(async ({ host }): Promise<DirectorReadOutcome> => {
+/** Reads every director of the cluster (one exec each, in parallel); a failure is that director's error. */
+export function readKeepalivedDirectors(read: (host: string) => Promise<RunningReading>, cluster: ClusterSpec): Promise<DirectorReadOutcome[]> {
+  return Promise.all(cluster.directors.map(async ({ host }): Promise<DirectorReadOutcome> => {
     try {
       return { host, reading: await read(host) };
     } catch (err) {
       return { host, error: err instanceof Error ? err.message : String(err) };
     }
   }));
-  return keepalivedClusterStatus(cluster, outcomes);
+}
+
+/** Reads every director of the cluster and builds the status. */
+export async function readKeepalivedCluster(read: (host: string) => Promise<RunningReading>, cluster: ClusterSpec): Promise<KeepalivedClusterStatus> {
+  return keepalivedClusterStatus(cluster, await readKeepalivedDirectors(read, cluster));
 }
