@@ -13,9 +13,10 @@ import { applyCommand } from './applyCommand';
 import { planCommand } from './planCommand';
 import { renderCommand } from './renderCommand';
 import { statsCommand } from './statsCommand';
+import { statusCommand } from './statusCommand';
 import { validateCommand } from './validateCommand';
 
-const COMMANDS: readonly CliCommand[] = [validateCommand, renderCommand, planCommand, applyCommand, statsCommand, prepareCommand, doctorCommand, importCommand];
+const COMMANDS: readonly CliCommand[] = [validateCommand, renderCommand, planCommand, applyCommand, statusCommand, statsCommand, prepareCommand, doctorCommand, importCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

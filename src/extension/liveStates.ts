@@ -4,6 +4,10 @@
  * visible. One read per cluster at a time; a read that is asked for while one runs joins it.
  */
 import * as vscode from 'vscode';
+import { keepalivedClusterStatus, readKeepalivedDirectors } from '../core/keepalived/keepalivedClusterStatus';
+import type { KeepalivedClusterStatus } from '../core/keepalived/keepalivedClusterStatus';
+import { keepalivedLiveView } from '../core/keepalived/keepalivedLiveView';
+import { readKeepalivedStatus } from '../core/keepalived/keepalivedStatusRead';
 import { clusterLiveView } from '../core/operations/clusterLiveView';
 import type { ClusterLiveView } from '../core/operations/clusterLiveView';
 import { selectCluster } from '../core/operations/clusterSelection';
@@ -21,8 +25,11 @@ export function clusterKeyString(k: ClusterRef): string {
 
 export interface LiveRecord {
   loaded: LoadedCluster;
+  /** ipvsadm clusters: each director's preview (keepalived clusters: none, their state is `ha`). */
   previews: DirectorPreview[];
   view: ClusterLiveView;
+  /** keepalived clusters: VRRP roles and checker verdicts (the reading `lvsctl status` makes). */
+  ha?: KeepalivedClusterStatus;
   readAt: Date;
 }
 
@@ -71,6 +78,8 @@ export class LiveStates implements vscode.Disposable {
       try {
         this.changed.fire(key);
         const pool = this.ssh().poolFor(entry.uri, entry.model);
+        // `return await`: the finally below must run after the read, not when it starts.
+        if (loaded.cluster.engine === 'keepalived') return await this.readKeepalived(id, key, loaded, pool);
         const previews = await previewDirectors(pool, loaded);
         for (const p of previews) if (p.error) this.log.warn(`[${key.cluster}] ${p.host}: cannot read the live table: ${p.error}`);
         const record: LiveRecord = { loaded, previews, view: clusterLiveView(loaded, previews), readAt: new Date() };
@@ -87,8 +96,22 @@ export class LiveStates implements vscode.Disposable {
     return run;
   }
 
+  /** A keepalived cluster: one exec per director (keepalived's data dumps and its IPVS table). */
+  private async readKeepalived(id: string, key: ClusterRef, loaded: LoadedCluster, pool: ReturnType<SshService['poolFor']>): Promise<LiveRecord> {
+    const outcomes = await readKeepalivedDirectors((host) => readKeepalivedStatus((h, c) => pool.run(h, c), host), loaded.cluster);
+    for (const o of outcomes) if ('error' in o) this.log.warn(`[${key.cluster}] ${o.host}: cannot read keepalived's state: ${o.error}`);
+    const ha = keepalivedClusterStatus(loaded.cluster, outcomes);
+    const record: LiveRecord = { loaded, previews: [], view: keepalivedLiveView(loaded, outcomes), ha, readAt: new Date() };
+    this.records.set(id, record);
+    const down = ha.services.reduce((n, s) => n + s.realServers.filter((r) => r.verdicts.some((v) => v.verdict === 'down')).length, 0);
+    this.log.info(`[${key.cluster}] keepalived: ${ha.directors.map((d) => `${d.host} ${d.role ?? 'unreadable'}`).join(', ')}; ${down} real server${down === 1 ? '' : 's'} down`);
+    return record;
+  }
+
   /** Keeps the live state of a cluster whose previews an action just read (plan, apply). */
   remember(key: ClusterRef, loaded: LoadedCluster, previews: DirectorPreview[]): void {
+    // A keepalived cluster's state is keepalived's, not an ipvsadm preview: read it again instead.
+    if (loaded.cluster.engine === 'keepalived') { void this.refresh(key); return; }
     this.records.set(clusterKeyString(key), { loaded, previews, view: clusterLiveView(loaded, previews), readAt: new Date() });
     this.changed.fire(key);
   }

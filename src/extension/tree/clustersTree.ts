@@ -114,7 +114,8 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode>, vscod
     const spec = entry?.model.clusters.find((c) => c.name === node.cluster);
     const d = spec?.directors.length ?? 0;
     const s = spec?.services.length ?? 0;
-    const shape = `${d} director${d === 1 ? '' : 's'} · ${s} service${s === 1 ? '' : 's'}`;
+    const keepalived = spec?.engine === 'keepalived';
+    const shape = `${d} director${d === 1 ? '' : 's'} · ${s} service${s === 1 ? '' : 's'}${keepalived ? ' · keepalived' : ''}`;
     const key = { file: node.file, cluster: node.cluster };
     const rec = this.live.get(key);
     const flags = ['lvs.cluster'];
@@ -126,6 +127,26 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode>, vscod
       item.description = shape;
       item.iconPath = new vscode.ThemeIcon('server-environment');
       tip.appendMarkdown('Live state not read yet: **Refresh** reads every director (one SSH command each).');
+    } else if (rec.ha) {
+      flags.push('live', 'keepalived');
+      const ha = rec.ha;
+      const read = ha.directors.filter((x) => x.role !== undefined).length;
+      const down = new Set(ha.services.flatMap((sv) => sv.realServers.filter((r) => r.verdicts.some((v) => v.verdict === 'down')).map((r) => `${sv.service} ${r.server}`))).size;
+      const parts = [shape];
+      if (read === 0) parts.push('unreachable');
+      else if (ha.masters.length === 1) parts.push(`MASTER ${ha.masters[0]}`);
+      else if (ha.masters.length === 0) parts.push('no MASTER');
+      else parts.push(`split brain: ${ha.masters.length} MASTERs`);
+      if (down > 0) parts.push(`${down} real server${down === 1 ? '' : 's'} down`);
+      if (read > 0 && read < ha.directors.length) parts.push(`${ha.directors.length - read} unreadable`);
+      item.description = parts.join(' · ');
+      const bad = read === 0 || ha.masters.length !== 1;
+      if (read === 0) flags.push('unreachable');
+      item.iconPath = bad ? new vscode.ThemeIcon('error', color.error) : down > 0 || read < ha.directors.length ? new vscode.ThemeIcon('warning', color.warn) : new vscode.ThemeIcon('pass', color.ok);
+      for (const dir of ha.directors) {
+        tip.appendMarkdown(`- \`${dir.host}\`: ${dir.role !== undefined ? `${dir.role}, priority ${dir.effectivePriority ?? dir.priority ?? '?'}${dir.heldVips.length ? `, holds ${dir.heldVips.join(', ')}` : ''}` : `unreadable — ${dir.error ?? ''}`}\n`);
+      }
+      tip.appendMarkdown(`\nkeepalived's state (its data dumps), read ${rec.readAt.toLocaleTimeString()}.`);
     } else {
       flags.push('live');
       const v = rec.view;
@@ -161,6 +182,26 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode>, vscod
     const parts = ['director'];
     if (node.address) parts.push(node.address);
     const flags = ['lvs.director', 'host'];
+    const ha = rec?.ha?.directors.find((x) => x.host === node.host);
+    if (ha) {
+      if (ha.role !== undefined) {
+        flags.push('live', `vrrp-${ha.role.toLowerCase()}`);
+        parts.push(ha.role, `priority ${ha.effectivePriority ?? ha.priority ?? '?'}`);
+        if (ha.heldVips.length > 0) parts.push(`holds ${ha.heldVips.join(', ')}`);
+        item.iconPath = new vscode.ThemeIcon(ha.role === 'MASTER' ? 'star-full' : 'server', ha.role === 'MASTER' ? color.ok : ha.role === 'BACKUP' ? color.muted : color.error);
+      } else {
+        flags.push('unreachable');
+        parts.push(`unreadable: ${ha.error ?? ''}`);
+        item.iconPath = new vscode.ThemeIcon('debug-disconnect', color.error);
+      }
+      item.description = parts.join(' · ');
+      item.tooltip = ha.role !== undefined
+        ? `Director ${node.host}: VRRP ${ha.role}${ha.masterRouter ? ` (hears master ${ha.masterRouter})` : ''}${ha.since !== undefined ? ` since ${new Date(ha.since * 1000).toLocaleString()}` : ''}`
+        : `${node.host}: ${ha.error ?? 'not read'}`;
+      item.contextValue = `${flags.join(';')};`;
+      item.command = this.reveal(node);
+      return item;
+    }
     if (!dir) {
       item.iconPath = new vscode.ThemeIcon('server');
     } else if (dir.reachable) {
@@ -218,7 +259,26 @@ export class ClustersTree implements vscode.TreeDataProvider<ClusterNode>, vscod
     if (node.host !== undefined) flags.push('host');
     let icon = new vscode.ThemeIcon('vm');
     const tip = new vscode.MarkdownString(`Real server \`${node.server}\` of \`${node.service}\`${node.host ? ` (host \`${node.host}\`)` : ''}, weight ${node.weight} in the file`);
-    if (v) {
+    const verdicts = rec?.ha?.services.find((sv) => sv.service === node.service)?.realServers.find((r) => r.server === node.server)?.verdicts;
+    if (verdicts && verdicts.length > 0) {
+      // Not `live`/`serving`: Drain and Set Weight write ipvsadm lines, and keepalived owns this table.
+      flags.push('keepalived');
+      const down = verdicts.filter((x) => x.verdict === 'down');
+      if (down.length > 0) {
+        flags.push('checkDown');
+        const details = [...new Set(down.map((x) => x.detail ?? ''))].filter(Boolean);
+        parts.push(`DOWN${down.length < verdicts.length ? ` on ${down.map((x) => x.director).join(', ')}` : ''}${details.length ? `: ${details.join('; ')}` : ''}`);
+        icon = new vscode.ThemeIcon('vm-outline', color.error);
+      } else if (verdicts.every((x) => x.verdict === 'up')) {
+        flags.push('checkUp');
+        parts.push('UP');
+        icon = new vscode.ThemeIcon('vm-active', color.ok);
+      } else {
+        parts.push(verdicts.map((x) => `${x.director}: ${x.verdict === 'unchecked' ? 'not checked' : x.verdict}`).join(', '));
+        icon = new vscode.ThemeIcon('vm', color.muted);
+      }
+      tip.appendMarkdown(`\n\nkeepalived's checkers:\n${verdicts.map((x) => `- \`${x.director}\`: ${x.verdict}${x.detail ? ` (${x.detail})` : ''}, ${x.inTable ? 'in' : 'out of'} the table`).join('\n')}`);
+    } else if (v) {
       if (v.presentOn === 0) {
         flags.push('drift');
         parts.push('missing');
