@@ -123,8 +123,8 @@ class KeepalivedDrafter {
     }
     if (orphan.length > 0) {
       const sites = [...new Set(orphan.map((o) => o.site))];
-      const text = `${orphan.length} virtual server${orphan.length === 1 ? '' : 's'} of ${sites.map((i) => this.input.sources[i].site.file).join(', ')} with no vrrp_instance: imported into cluster "standalone" with an assumed VRRP instance (virtual router id 51): an engine-keepalived cluster always has one; the rendered configuration adds it`;
-      this.warn(text);
+      const text = 'cluster "standalone": virtual servers of a configuration without vrrp_instance, with an assumed VRRP instance (virtual router id 51; an engine-keepalived cluster always has one, the rendered configuration adds it)';
+      for (const o of orphan) this.warn(`${loc(o.service.at)}: ${serviceLabel(o.service)} has no vrrp_instance: imported into ${text}`);
       const members = sites.map((i) => ({ i, inst: this.assumedInstance(this.input.sources[i].site) }));
       const cluster = this.cluster('standalone', members, orphan, hosts, clusterNames);
       cluster.comments.unshift(text);
