@@ -4,10 +4,11 @@
  * (files only, keepalived not reloaded). The import from the live directors over SSH gives back lab-ha: the same
  * VIP, real servers, health checks, VRRP settings and priorities, plus the included service (warned: its address
  * is in no virtual_ipaddress). Each director is read in at most 3 execs (the file, the include's folder, its files).
- * The imported file's rendering passes the directors' own `keepalived -t`.
+ * The imported file's rendering passes the directors' own `keepalived -t`; a variant keepalived refuses (an
+ * interface director2 lacks) is not applied, and apply names the cluster-file line of the director.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { validateClusterFile } from '../../src/core/clusterFile/validate';
@@ -78,6 +79,20 @@ describe('lvsctl import --keepalived on the lab', { skip }, () => {
         const checked = await labExec(d, 'cat > /tmp/imported.conf && keepalived -t -f /tmp/imported.conf; rc=$?; rm -f /tmp/imported.conf; exit $rc', { input: conf });
         assert.equal(checked.code, 0, `${d}: keepalived -t refused the imported rendering:\n${checked.stdout}\n${checked.stderr}`);
       }
+
+      // A file keepalived refuses (director2 on an interface it lacks): apply changes nothing and names the cluster-file line.
+      const lines = text.split('\n');
+      const at = lines.findIndex((l) => l.includes('- host: director2'));
+      assert.ok(at >= 0 && lines[at + 1].includes('interface: eth0'), text);
+      lines[at + 1] = lines[at + 1].replace('eth0', 'eth9');
+      const bad = join(cli.dir, 'refused-ha.yaml');
+      writeFileSync(bad, lines.join('\n'));
+      const before = await labRun('director2', 'cat /etc/keepalived/keepalived.conf');
+      const refused = await lvsctl(['apply', bad, '--yes', ...cli.trustArgs()]);
+      assert.equal(refused.code, 4, `${refused.stdout}\n${refused.stderr}`);
+      process.stdout.write(`# refused apply: ${refused.stdout.split('\n').filter((l) => l.includes(' ← ')).map((l) => l.trim()).join(' | ')}\n`);
+      assert.match(refused.stdout, new RegExp(`in the cluster file:\\n(?: {4}.*\\n)* {4}keepalived\\.conf line \\d+ "interface eth9": .*eth9.* ← cluster file line ${at + 1} \\(director director2\\)`), refused.stdout);
+      assert.equal(await labRun('director2', 'cat /etc/keepalived/keepalived.conf'), before, 'nothing changed on director2');
     });
   });
 });
