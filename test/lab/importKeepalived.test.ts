@@ -5,13 +5,15 @@
  * VIP, real servers, health checks, VRRP settings and priorities, plus the included service (warned: its address
  * is in no virtual_ipaddress). Each director is read in at most 3 execs (the file, the include's folder, its files).
  * The imported file's rendering passes the directors' own `keepalived -t`; a variant keepalived refuses (an
- * interface director2 lacks) is not applied, and apply names the cluster-file line of the director.
+ * interface director2 lacks) is not applied, and apply names the cluster-file line of the director. Every
+ * import of Debian's sample corpus and of the hand-written pair renders configurations keepalived -t accepts.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { validateClusterFile } from '../../src/core/clusterFile/validate';
+import { importKeepalivedConfs } from '../../src/core/import/keepalivedImport';
 import type { ClusterFile } from '../../src/core/clusterFile/types';
 import { renderKeepalivedConf } from '../../src/core/keepalived/renderKeepalivedConf';
 import { labExec, labRun, labSkipReason, resetLab, withLabLock, LAB_ADDR } from '../support/lab';
@@ -94,5 +96,31 @@ describe('lvsctl import --keepalived on the lab', { skip }, () => {
       assert.match(refused.stdout, new RegExp(`in the cluster file:\\n(?: {4}.*\\n)* {4}keepalived\\.conf line \\d+ "interface eth9": .*eth9.* ← cluster file line ${at + 1} \\(director director2\\)`), refused.stdout);
       assert.equal(await labRun('director2', 'cat /etc/keepalived/keepalived.conf'), before, 'nothing changed on director2');
     });
+  });
+
+  test('the corpus and the hand-written pair: every imported cluster renders configurations the lab\'s keepalived -t accepts', async () => {
+    const fixtures = resolve(__dirname, '../../../test/fixtures/keepalived');
+    const fs = {
+      readDir: (p: string) => { try { return readdirSync(p); } catch { return undefined; } },
+      isDirectory: (p: string) => { try { return statSync(p).isDirectory(); } catch { return false; } },
+      readFile: (p: string) => { try { return readFileSync(p, 'utf8'); } catch { return undefined; } },
+    };
+    const inputs = readdirSync(join(fixtures, 'samples')).filter((f) => f.startsWith('keepalived.conf')).map((f) => [join(fixtures, 'samples', f)]);
+    inputs.push(['lvs1.conf', 'lvs2.conf'].map((f) => join(fixtures, 'import/pair', f)));
+    let checked = 0;
+    for (const files of inputs) {
+      const r = importKeepalivedConfs(files.map((p) => ({ path: p, text: readFileSync(p, 'utf8'), fs })), []);
+      const m = model(r.text);
+      for (const c of m.clusters) {
+        for (const d of c.directors) {
+          const conf = renderKeepalivedConf({ model: m, cluster: c.name, director: d.host, sourceLabel: 'imported.yaml' });
+          const x = await labExec('director', 'cat > /tmp/imported.conf && keepalived -t -f /tmp/imported.conf; rc=$?; rm -f /tmp/imported.conf; exit $rc', { input: conf });
+          assert.equal(x.code, 0, `${files.join(' ')} → ${c.name}/${d.host}: keepalived -t exit ${x.code}\n${x.stderr}\n${conf}`);
+          checked++;
+        }
+      }
+    }
+    process.stdout.write(`# keepalived -t accepted ${checked} rendered configurations of ${inputs.length} imports\n`);
+    assert.equal(checked, 15, '13 corpus clusters + the pair\'s two directors');
   });
 });

@@ -187,7 +187,7 @@ test('a hand-written MASTER/BACKUP pair with includes: VRRP, checks of every typ
   assert.deepEqual(model.hosts.map((h) => [h.name, h.addresses]), [['lvs1', ['192.0.2.10']], ['lvs2', ['192.0.2.11']]]);
   const http = c.services.find((s) => s.port === 80);
   assert.ok(http);
-  assert.deepEqual(http.sorryServer, { address: '192.0.2.50', port: 8080 });
+  assert.deepEqual(http.sorryServer, { address: '192.0.2.50', port: 80 }, 'keepalived resets a DR sorry server to the service port');
   assert.equal(http.quorum, 2);
   assert.equal(http.hysteresis, 1);
   // Inheritance: delay_loop 3 and connect_timeout 2 and virtualhost from the virtual_server, retry from the checker.

@@ -346,6 +346,12 @@ class SiteReader {
       }
     }
     const vsPort = key.kind === 'addr' ? key.port : 0;
+    // keepalived resets a DR/TUN sorry server's port to the service's ("ports don't match - resetting"; fwmark: 0).
+    const sorryAt = (b.block?.children ?? []).find((n) => n.keyword.text === 'sorry_server');
+    if (svc.sorryServer && sorryAt && (method ?? KEEPALIVED_DEFAULTS.method) !== 'nat' && svc.sorryServer.port !== vsPort) {
+      this.warn(sorryAt, `sorry server port ${svc.sorryServer.port}: keepalived uses ${vsPort} with ${(method ?? 'nat').toUpperCase()} (and keepalived -t reports it), so does the import`);
+      svc.sorryServer.port = vsPort;
+    }
     for (const r of realServers) {
       const rs = this.realServer(r, svc, vsPort, method ?? KEEPALIVED_DEFAULTS.method, tunnel, timing, vhost);
       if (rs) svc.realServers.push(rs);
