@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatDiagnostic } from '../core/diagnostics';
 import type { Diagnostic } from '../core/diagnostics';
-import { classifyFile } from '../core/fileKinds';
+import { classifyFileText } from '../core/fileKinds';
 import type { FileKind } from '../core/fileKinds';
 import { validateText } from '../core/validateText';
 import { parseCommandArgs, UsageError } from './cliIo';
@@ -11,7 +11,8 @@ import type { CliCommand, CliIo } from './cliIo';
 const USAGE = `Usage: lvsctl validate [--json] [--kind cluster|rules] FILE...
 
 Validates cluster files (lvs.yaml, *.lvs.yaml, *.lvs.yml) and ipvsadm rules files (ipvsadm.rules,
-*.ipvsadm, ipvsadm-save*, ipvsadm) — told apart by name, as the editor does; --kind overrides.
+*.ipvsadm, ipvsadm-save*, ipvsadm) — told apart by name, as the editor does; any other *.yaml/*.yml
+with top-level "version:" and "clusters:" (like the lab's lvs-ha.yaml) is a cluster file; --kind overrides.
 Prints file:line:col: severity code: message per finding; exits 1 if any finding is an error.
 
 Options:
@@ -38,20 +39,20 @@ export const validateCommand: CliCommand = {
     const all: FileDiagnostic[] = [];
     let unreadable = false;
     for (const file of positionals) {
-      const kind: FileKind | undefined = (forced as FileKind | undefined) ?? classifyFile(file);
-      if (!kind) {
-        io.stderr.write(
-          `lvsctl validate: ${file}: not a cluster file (lvs.yaml, *.lvs.yaml, *.lvs.yml) nor an ipvsadm rules ` +
-            `file (ipvsadm.rules, *.ipvsadm, ipvsadm-save*); use --kind cluster|rules\n`,
-        );
-        unreadable = true;
-        continue;
-      }
       let text: string;
       try {
         text = await readFile(resolve(io.cwd ?? process.cwd(), file), 'utf8');
       } catch (err) {
         io.stderr.write(`lvsctl validate: ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}\n`);
+        unreadable = true;
+        continue;
+      }
+      const kind: FileKind | undefined = (forced as FileKind | undefined) ?? classifyFileText(file, text);
+      if (!kind) {
+        io.stderr.write(
+          `lvsctl validate: ${file}: not a cluster file (lvs.yaml, *.lvs.yaml, *.lvs.yml, or *.yaml with top-level version: and clusters:) ` +
+            `nor an ipvsadm rules file (ipvsadm.rules, *.ipvsadm, ipvsadm-save*); use --kind cluster|rules\n`,
+        );
         unreadable = true;
         continue;
       }

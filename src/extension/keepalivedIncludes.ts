@@ -14,7 +14,8 @@ import { validateText } from '../core/validateText';
 /** Files larger than this are not read for an include (a keepalived.conf is a few kilobytes). */
 const MAX_INCLUDED_BYTES = 4 * 1024 * 1024;
 
-const LOCAL_FILES: IncludeFileSystem = {
+/** The local disk, for include patterns (also lent to the keepalived.conf import). */
+export const LOCAL_FILES: IncludeFileSystem = {
   readDir(path) {
     try {
       return readdirSync(path);

@@ -30,6 +30,7 @@ function realServerPlain(rs: DraftRealServer): Plain {
   if (rs.upperThreshold !== 0) out.upperThreshold = rs.upperThreshold;
   if (rs.lowerThreshold !== 0) out.lowerThreshold = rs.lowerThreshold;
   if (rs.tunnel) out.tunnel = { ...rs.tunnel };
+  if (rs.healthCheck) out.healthCheck = { ...rs.healthCheck };
   return out;
 }
 
@@ -46,6 +47,10 @@ function servicePlain(s: DraftService): Plain {
   if (s.persistence) out.persistence = { ...s.persistence };
   if (s.pe) out.pe = s.pe;
   if (s.onePacket) out.onePacket = true;
+  if (s.healthCheck) out.healthCheck = { ...s.healthCheck };
+  if (s.sorryServer) out.sorryServer = { ...s.sorryServer };
+  if (s.quorum !== undefined) out.quorum = s.quorum;
+  if (s.hysteresis !== undefined) out.hysteresis = s.hysteresis;
   out.realServers = [];
   return out;
 }
@@ -64,6 +69,9 @@ function withComment<T extends Node>(node: T, lines: readonly string[]): T {
 function serviceNode(doc: Document, s: DraftService): YAMLMap {
   const node = withComment(doc.createNode(servicePlain(s)) as YAMLMap, s.comments);
   flowIn(node, 'persistence');
+  flowIn(node, 'sorryServer');
+  const check = node.get('healthCheck', true);
+  if (isMap(check)) { const codes = check.get('statusCodes', true); if (isSeq(codes)) codes.flow = true; }
   const flags = node.get('schedulerFlags', true);
   if (isSeq(flags)) flags.flow = true;
   const servers = new YAMLSeq();
@@ -71,6 +79,7 @@ function serviceNode(doc: Document, s: DraftService): YAMLMap {
     const item = withComment(doc.createNode(realServerPlain(rs)) as YAMLMap, rs.comments);
     item.flow = true;
     flowIn(item, 'tunnel');
+    flowIn(item, 'healthCheck');
     servers.items.push(item);
   }
   node.set('realServers', servers);
@@ -81,11 +90,13 @@ function serviceNode(doc: Document, s: DraftService): YAMLMap {
 function clusterNode(doc: Document, c: DraftCluster): YAMLMap {
   const node = withComment(new YAMLMap(), c.comments);
   node.set('name', c.name);
+  if (c.engine !== undefined) node.set('engine', c.engine);
   const directors = new YAMLSeq();
   for (const d of c.directors) {
     const plain: Plain = { host: d.host };
     if (d.interface !== undefined) plain.interface = d.interface;
     if (d.vipLabel !== undefined) plain.vipLabel = d.vipLabel;
+    if (d.priority !== undefined) plain.priority = d.priority;
     directors.items.push(withComment(doc.createNode(plain) as YAMLMap, d.comments));
   }
   node.set('directors', directors);
@@ -96,6 +107,7 @@ function clusterNode(doc: Document, c: DraftCluster): YAMLMap {
     withComment(pair.key as Node, c.sysctlComments);
     node.items.push(pair);
   }
+  if (c.vrrp) node.set('vrrp', doc.createNode({ ...c.vrrp }));
   const services = new YAMLSeq();
   for (const s of c.services) services.items.push(serviceNode(doc, s));
   if (c.services.length === 0) services.flow = true;

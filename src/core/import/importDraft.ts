@@ -5,7 +5,7 @@
  * the file's text; nothing here is ever dropped silently: a fact without a key becomes a comment and a
  * warning.
  */
-import type { SshSettings } from '../clusterFile/types';
+import type { DnsRecordType, HealthCheckType, SshSettings } from '../clusterFile/types';
 import type { ForwardingMethod, Protocol, SchedFlag, Scheduler, TunnelChecksum, TunnelType } from '../ipvs/types';
 
 /** Comment lines (without `#`) attached to an item: above it in the file. */
@@ -25,6 +25,39 @@ export interface DraftDirector extends Commented {
   host: string;
   interface?: string;
   vipLabel?: string;
+  /** VRRP priority (keepalived imports). */
+  priority?: number;
+}
+
+/** A `healthCheck:` mapping as written (keepalived imports): every timing key explicit, defaults of the type left out. */
+export interface DraftHealthCheck {
+  type: HealthCheckType;
+  port?: number;
+  interval: number;
+  timeout: number;
+  retries: number;
+  retryDelay: number;
+  warmup?: number;
+  inhibitOnFailure?: true;
+  path?: string;
+  statusCodes?: number[];
+  digest?: string;
+  virtualHost?: string;
+  dnsName?: string;
+  dnsType?: DnsRecordType;
+  script?: string;
+}
+
+/** `vrrp:` of a keepalived import (keys at their default are left out). */
+export interface DraftVrrp {
+  virtualRouterId: number;
+  advertInterval: number;
+  preempt?: false;
+  preemptDelay?: number;
+  multicast?: true;
+  strict?: true;
+  accept?: true;
+  syncConnections?: true;
 }
 
 export interface DraftRealServer extends Commented {
@@ -37,6 +70,8 @@ export interface DraftRealServer extends Commented {
   upperThreshold: number;
   lowerThreshold: number;
   tunnel?: { type: TunnelType; port?: number; checksum?: TunnelChecksum };
+  /** keepalived imports: this real server's own check (when the service has none in common). */
+  healthCheck?: DraftHealthCheck;
 }
 
 export interface DraftService extends Commented {
@@ -53,6 +88,11 @@ export interface DraftService extends Commented {
   pe?: 'sip';
   onePacket: boolean;
   realServers: DraftRealServer[];
+  /** keepalived imports: the check every real server shares. */
+  healthCheck?: DraftHealthCheck;
+  sorryServer?: { address: string; port: number };
+  quorum?: number;
+  hysteresis?: number;
 }
 
 export interface DraftCluster extends Commented {
@@ -63,6 +103,9 @@ export interface DraftCluster extends Commented {
   /** Comments placed above `sysctls`. */
   sysctlComments: string[];
   services: DraftService[];
+  /** Set for keepalived imports (absent: the default engine, ipvsadm). */
+  engine?: 'keepalived';
+  vrrp?: DraftVrrp;
 }
 
 export interface ImportDraft {

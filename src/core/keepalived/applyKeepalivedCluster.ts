@@ -24,10 +24,12 @@ import type { RemoteCommand } from '../ssh/remoteCommand';
 import { clusterPartOf, keepalivedExpectedTable, keepalivedPlanHasChanges, type KeepalivedDirectorPlan } from './keepalivedPlan';
 import type { ConfCheck, KeepalivedLive, ReloadAction } from './keepalivedRemote';
 import {
-  checkNewConfCommand, confCheckMeaning, discardNewConfCommand, KEEPALIVED_LOCK_DIR, keepalivedLiveCommand, reloadCommand,
+  checkNewConfCommand, confCheckMeaning, discardNewConfCommand, KEEPALIVED_CONF_NEW, KEEPALIVED_LOCK_DIR, keepalivedLiveCommand, reloadCommand,
   restoreConfCommand, swapConfCommand, writeNewConfCommand,
 } from './keepalivedRemote';
-import { findKeepalivedCluster } from './renderKeepalivedConf';
+import { checkSourceText, mapCheckOutput } from './keepalivedCheckMap';
+import type { CheckSource } from './keepalivedCheckMap';
+import { findKeepalivedCluster, renderKeepalivedConfLines } from './renderKeepalivedConf';
 
 /** How a director is reached; tests swap it. */
 export interface KeepalivedLink {
@@ -61,6 +63,8 @@ export interface KeepalivedDirectorResult {
   host: string;
   status: KeepalivedStatus;
   check?: ConfCheck;
+  /** The lines keepalived -t complained about, mapped to the cluster-file items they were rendered from. */
+  checkSources?: CheckSource[];
   reload?: ReloadAction;
   error?: string;
   rollbackError?: string;
@@ -186,6 +190,11 @@ export async function applyKeepalivedCluster(link: (host: string) => KeepalivedL
         const c = checks.find((x) => x.host === p.host);
         const r: KeepalivedDirectorResult = { host: p.host, status: 'not-applied' };
         if (c?.check) r.check = c.check;
+        if (c?.check && c.check.exitCode !== 0) {
+          // The NEW file is the plan's rendering; its header (the source label) does not move any line.
+          const mapped = renderKeepalivedConfLines({ model, cluster: clusterName, director: p.host, sourceLabel: '' });
+          if (mapped.text.split('\n').length === p.conf.split('\n').length) r.checkSources = mapCheckOutput(c.check.output, mapped, KEEPALIVED_CONF_NEW);
+        }
         if (c?.error !== undefined) r.error = c.error;
         else if (c?.check && c.check.exitCode !== 0) r.error = `keepalived -t refused the new configuration (exit ${c.check.exitCode}: ${confCheckMeaning(c.check.exitCode)})`;
         else r.error = 'not applied: another director refused the configuration (nothing changed anywhere)';
@@ -286,5 +295,6 @@ export function keepalivedResultText(r: KeepalivedDirectorResult): string {
     case 'rollback-failed': out.push(`${r.host}: FAILED and the RESTORE FAILED: ${r.error ?? ''}; restore: ${r.rollbackError ?? ''}`); break;
   }
   if (r.check && r.check.exitCode !== 0) out.push(`  keepalived -t said:\n${(r.check.output || '(nothing)').replace(/^/gm, '    ')}`);
+  if (r.checkSources && r.checkSources.length > 0) out.push(`  in the cluster file:\n${r.checkSources.map((s) => `    ${checkSourceText(s)}`).join('\n')}`);
   return `${out.join('\n')}\n`;
 }

@@ -9,6 +9,7 @@
  */
 
 import { canonicalSchedFlags } from '../clusterFile/desiredTable';
+import type { Range } from '../diagnostics';
 import type { ClusterFile, ClusterSpec, DirectorSpec, HealthCheckSpec, HostSpec, RealServerSpec, ServiceSpec } from '../clusterFile/types';
 import type { AddressFamily, ForwardingMethod } from '../ipvs/types';
 import { headerLines } from './keepalivedHeader';
@@ -27,13 +28,33 @@ const CHECKER: Readonly<Record<HealthCheckSpec['type'], string>> = {
   tcp: 'TCP_CHECK', http: 'HTTP_GET', https: 'SSL_GET', dns: 'DNS_CHECK', smtp: 'SMTP_CHECK', misc: 'MISC_CHECK',
 };
 
-/** Indented block writer: one line per keyword, four spaces per level. */
+/** The cluster-file item a rendered line comes from. */
+export interface LineOrigin {
+  /** Its range in the cluster file (0-based lines). */
+  range: Range;
+  /** What it is: `service http (tcp 10.116.0.201:80)`, `real server 10.116.0.11:80`, `director director2`, … */
+  what: string;
+}
+
+/** Indented block writer: one line per keyword, four spaces per level; remembers which item each line comes from. */
 class ConfWriter {
   private readonly lines: string[] = [];
+  readonly origins: (LineOrigin | undefined)[] = [];
   private depth = 0;
+  /** The item the next lines come from. */
+  from: LineOrigin | undefined;
 
   line(...words: (string | number)[]): void {
     this.lines.push(`${'    '.repeat(this.depth)}${words.map((w) => (typeof w === 'number' ? kaWord(w) : w)).join(' ')}`);
+    this.origins.push(this.from);
+  }
+
+  /** Runs `body` with its lines attributed to `origin`. */
+  within(origin: LineOrigin, body: () => void): void {
+    const outer = this.from;
+    this.from = origin;
+    body();
+    this.from = outer;
   }
 
   block(head: string[], body: () => void): void {
@@ -46,6 +67,7 @@ class ConfWriter {
 
   raw(text: string): void {
     this.lines.push(text);
+    this.origins.push(undefined);
   }
 
   text(): string {
@@ -75,6 +97,19 @@ export function findKeepalivedCluster(model: ClusterFile, name: string): Cluster
 
 /** The keepalived.conf of director `input.director` of keepalived cluster `input.cluster`. */
 export function renderKeepalivedConf(input: KeepalivedRenderInput): string {
+  return renderKeepalivedConfLines(input).text;
+}
+
+export interface MappedKeepalivedConf {
+  text: string;
+  /** origins[i]: the cluster-file item line i + 1 comes from (undefined for the header and blank lines). */
+  origins: (LineOrigin | undefined)[];
+}
+
+const serviceWhat = (s: ServiceSpec): string => `service ${s.name !== undefined ? `${s.name} ` : ''}(${s.fwmark !== undefined ? `fwmark ${s.fwmark}` : `${s.protocol ?? 'tcp'} ${s.vip ?? ''}:${s.port}`})`;
+
+/** The same text, with the cluster-file item of each line (to map keepalived -t's "Line N" back to the file). */
+export function renderKeepalivedConfLines(input: KeepalivedRenderInput): MappedKeepalivedConf {
   const cluster = findKeepalivedCluster(input.model, input.cluster);
   const director = cluster.directors.find((d) => d.host === input.director);
   if (!director) throw new Error(`"${input.director}" is not a director of cluster "${cluster.name}" (its directors: ${cluster.directors.map((d) => d.host).join(', ')}).`);
@@ -82,6 +117,7 @@ export function renderKeepalivedConf(input: KeepalivedRenderInput): string {
   const w = new ConfWriter();
   for (const l of headerLines(input.sourceLabel, kaWord(cluster.name), kaWord(director.host))) w.raw(l);
   w.raw('');
+  w.from = { range: director.range, what: `director ${director.host}` };
   const needsScripts = cluster.services.some((s) => s.realServers.some((rs) => rs.healthCheck?.type === 'misc'));
   w.block(['global_defs'], () => {
     w.line('router_id', kaWord(director.host));
@@ -96,12 +132,12 @@ export function renderKeepalivedConf(input: KeepalivedRenderInput): string {
     }
   });
   w.raw('');
-  renderVrrpInstance(w, cluster, director, hosts);
+  w.within({ range: cluster.range, what: `cluster ${cluster.name} (its vrrp settings)` }, () => renderVrrpInstance(w, cluster, director, hosts));
   for (const service of cluster.services) {
     w.raw('');
-    renderVirtualServer(w, service);
+    w.within({ range: service.range, what: serviceWhat(service) }, () => renderVirtualServer(w, service));
   }
-  return w.text();
+  return { text: w.text(), origins: w.origins };
 }
 
 /** Every director's keepalived.conf, in the order of `directors`. */
@@ -122,23 +158,28 @@ function renderVrrpInstance(w: ConfWriter, cluster: ClusterSpec, director: Direc
   const family = own !== undefined ? familyOf(own) : 'inet';
   w.block(['vrrp_instance', kaWord(cluster.name)], () => {
     // Every director starts as BACKUP: the priorities elect the master (and nopreempt/preempt_delay need it).
+    const mine: LineOrigin = { range: director.range, what: `director ${director.host}` };
     w.line('state', 'BACKUP');
-    w.line('interface', kaWord(iface));
+    w.within(mine, () => w.line('interface', kaWord(iface)));
     w.line('virtual_router_id', vrrp.virtualRouterId);
-    w.line('priority', director.priority ?? 100);
+    w.within(mine, () => w.line('priority', director.priority ?? 100));
     w.line('advert_int', kaSeconds(vrrp.advertInterval));
     w.line('version', 3);
     if (!vrrp.preempt) w.line('nopreempt');
     else if (vrrp.preemptDelay !== undefined) w.line('preempt_delay', kaSeconds(vrrp.preemptDelay));
     if (vrrp.accept) w.line('accept');
     const peers = cluster.directors.filter((d) => d.host !== director.host)
-      .map((d) => hosts.get(d.host)?.addresses.find((a) => familyOf(a) === family))
-      .filter((a): a is string => a !== undefined);
+      .map((d) => ({ h: hosts.get(d.host), addr: hosts.get(d.host)?.addresses.find((a) => familyOf(a) === family) }))
+      .filter((p): p is { h: HostSpec; addr: string } => p.h !== undefined && p.addr !== undefined);
     // A lone director has no peer to advertise to: keepalived -t refuses unicast keywords without peers
     // (exit 5), so its adverts go to the multicast group (and nobody answers them).
     if (!vrrp.multicast && own !== undefined && peers.length > 0) {
-      w.line('unicast_src_ip', kaWord(own));
-      w.block(['unicast_peer'], () => { for (const p of peers) w.line(kaWord(p)); });
+      const src = hosts.get(director.host);
+      if (src) w.within({ range: src.range, what: `host ${src.name} (its address)` }, () => w.line('unicast_src_ip', kaWord(own)));
+      else w.line('unicast_src_ip', kaWord(own));
+      w.block(['unicast_peer'], () => {
+        for (const p of peers) w.within({ range: p.h.range, what: `host ${p.h.name} (its address)` }, () => w.line(kaWord(p.addr)));
+      });
     }
     const vips: string[] = [];
     for (const s of cluster.services) if (s.vip !== undefined && !vips.includes(s.vip)) vips.push(s.vip);
@@ -146,7 +187,9 @@ function renderVrrpInstance(w: ConfWriter, cluster: ClusterSpec, director: Direc
       const f = familyOf(vip);
       const words = [`${kaWord(vip)}/${hostPrefix(f)}`, 'dev', kaWord(iface)];
       if (f === 'inet' && director.vipLabel !== undefined) words.push('label', kaWord(director.vipLabel));
-      w.line(...words);
+      const service = cluster.services.find((s) => s.vip === vip);
+      if (service) w.within({ range: service.range, what: `${serviceWhat(service)} (its vip, on director ${director.host}'s interface)` }, () => w.line(...words));
+      else w.line(...words);
     };
     // An instance speaks one family; VIPs of the other family ride along as excluded addresses.
     w.block(['virtual_ipaddress'], () => { for (const v of vips) if (familyOf(v) === family) vipLine(v); });
@@ -174,7 +217,7 @@ function renderVirtualServer(w: ConfWriter, s: ServiceSpec): void {
     if (s.quorum !== undefined) w.line('quorum', s.quorum);
     if (s.hysteresis !== undefined) w.line('hysteresis', s.hysteresis);
     if (s.sorryServer) w.line('sorry_server', kaWord(s.sorryServer.address), s.sorryServer.port);
-    for (const rs of s.realServers) renderRealServer(w, s, rs, method);
+    for (const rs of s.realServers) w.within({ range: rs.range, what: `real server ${rs.host ?? rs.address}:${rs.port} of ${serviceWhat(s)}` }, () => renderRealServer(w, s, rs, method));
   });
 }
 

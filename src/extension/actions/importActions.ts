@@ -11,6 +11,9 @@ import { draftFromRules } from '../../core/import/draftFromRules';
 import { importDirectors, ImportUsageError } from '../../core/import/importDirectors';
 import { parseDestination } from '../../core/import/importNames';
 import { importText } from '../../core/import/importText';
+import { importKeepalivedConfs } from '../../core/import/keepalivedImport';
+import { classifyFile } from '../../core/fileKinds';
+import { LOCAL_FILES } from '../keepalivedIncludes';
 import type { ImportResult } from '../../core/import/importText';
 import { isName } from '../../core/clusterFile/stringRules';
 import type { LvsLog } from '../log';
@@ -108,14 +111,28 @@ export async function importFromDirector(ssh: () => SshService, log: LvsLog): Pr
 }
 
 export async function importRulesFile(arg: unknown, log: LvsLog): Promise<void> {
+  const active = vscode.window.activeTextEditor?.document;
   const uri = arg instanceof vscode.Uri ? arg
-    : vscode.window.activeTextEditor?.document.languageId === 'ipvsadm-rules' ? vscode.window.activeTextEditor.document.uri : undefined;
+    : active?.languageId === 'ipvsadm-rules' || active?.languageId === 'keepalived' ? active.uri : undefined;
   if (!uri) {
-    void vscode.window.showInformationMessage('Choose an ipvsadm rules file: right-click it in the Explorer → Import as Cluster File.');
+    void vscode.window.showInformationMessage('Choose an ipvsadm rules file or a keepalived.conf: right-click it in the Explorer → Import as Cluster File.');
     return;
   }
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   const file = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+  const opened = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if ((opened?.languageId ?? (classifyFile(uri.path) === 'keepalived' ? 'keepalived' : undefined)) === 'keepalived') {
+    // lvsctl import --keepalived FILE: includes followed on the local disk (not for remote or virtual files).
+    const result = importKeepalivedConfs([{ path: uri.scheme === 'file' ? uri.fsPath : file, text, ...(uri.scheme === 'file' ? { fs: LOCAL_FILES } : {}) }],
+      [`Imported by LVS: Import as Cluster File from ${file}`]);
+    if (result.draft.clusters.length === 0) {
+      for (const w of result.draft.warnings) log.warn(`[import] ${w}`);
+      void vscode.window.showErrorMessage(`${file} has no virtual server a cluster file can hold (see the LVS log); nothing was written.`);
+      return;
+    }
+    await writeResult(result, vscode.Uri.joinPath(uri, '..'), result.draft.clusters[0].name, log, file);
+    return;
+  }
   const stem = file.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '-');
   const cluster = isName(stem) ? stem : 'imported';
   const r = draftFromRules(text, { cluster, source: file });
