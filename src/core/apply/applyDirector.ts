@@ -125,7 +125,7 @@ export interface DirectorResult {
   /** Every line of the batch whose effect was missing (ipvsadm -R goes on after a kernel error). */
   failedLines?: FailedLine[];
   rollbackError?: string;
-  /** The table before apply (LiveState.saveText). */
+  /** The table before apply, as `ipvsadm -S -n` printed it. */
   snapshotText?: string;
   /** What an earlier apply's guardian did on its own (it rolled back after its client went away). */
   previousGuardian?: string;

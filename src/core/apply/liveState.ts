@@ -12,11 +12,11 @@ import type { IpvsListing } from '../ipvs/listParser';
 import { parseIpvsListing } from '../ipvs/listParser';
 import { parseProcIpvs } from '../ipvs/procParser';
 import { parseRules } from '../ipvs/rulesParser';
+import { renderRules } from '../ipvs/rulesRenderer';
 import type { IpvsTimeouts } from '../ipvs/settingsParser';
 import { parseTimeoutListing } from '../ipvs/settingsParser';
 import type { IpvsRealServer, IpvsService, IpvsTable } from '../ipvs/types';
 import { realServerKeyString, serviceKeyString } from '../ipvs/types';
-import { tableRulesText } from '../plan/ipvsadmLines';
 import { counterKey } from '../plan/planTable';
 import type { ServerCounters } from '../plan/planTypes';
 import type { CommandOutput, RemoteCommand } from '../ssh/remoteCommand';
@@ -29,8 +29,8 @@ export const SECTION_MARK = '@@lvsctl-section';
 
 export interface LiveState {
   /**
-   * The table as text, compared byte for byte by the rollback's proof: `ipvsadm -S -n` exactly as printed
-   * when it was read (thresholds are not in it), else the table's complete `ipvsadm -R` lines.
+   * `ipvsadm -S -n` exactly as printed (thresholds are not in it): read when the script listed it, else
+   * rendered from the table as ipvsadm prints it (rulesRenderer.ts).
    */
   saveText: string;
   /** The table, thresholds merged in from `--thresholds`. */
@@ -63,7 +63,7 @@ export function managedRecordPath(cluster: string): string {
  *   per real server -x/-y and the counters; weight and forwarding come from /proc/net/ip_vs;
  * - `save` (`ipvsadm -S -n`) only when /proc/net/ip_vs cannot fill in the rest: a tunnel real server (its
  *   --tun-type/port/checksum) or a firewall-mark service (its family), or for a table-only read back;
- * - the IPVS sysctls and the kernel with builtins and one grep (every process costs: ~50 ms each on the lab).
+ * - the IPVS sysctls (one grep) and the kernel with builtins and one grep (every process costs ~50 ms on the lab).
  */
 export const LIVE_STATE_SCRIPT = [
   `m=${SECTION_MARK}`,
@@ -73,7 +73,8 @@ export const LIVE_STATE_SCRIPT = [
   'sec proc; cat /proc/net/ip_vs 2>/dev/null; rc proc 0',
   'if [ "$2" = table-only ] || grep -q -e Tunnel -e FWM /proc/net/ip_vs 2>/dev/null; then sec save; ipvsadm -S -n; rc save $?; fi',
   'if [ "$2" != table-only ]; then sec thresholds; ipvsadm -Ln --thresholds; rc thresholds $?; fi',
-  'sec sysctl; for f in /proc/sys/net/ipv4/vs/*; do [ -f "$f" ] && IFS= read -r v 2>/dev/null < "$f" && printf "%s:%s\\n" "$f" "$v"; done; rc sysctl 0',
+  // (grep, not sh's read: the shell reads byte by byte, and an int sysctl file read at an offset is empty.)
+  'sec sysctl; grep -r . /proc/sys/net/ipv4/vs/ 2>/dev/null; rc sysctl 0',
   'sec managed; [ -f "$1" ] && cat "$1" 2>/dev/null; rc managed 0',
   `sec kernel; ${KERNEL_SCRIPT}; rc kernel 0`,
   'sec end',
@@ -193,7 +194,7 @@ export function parseLiveState(output: CommandOutput): LiveState {
     }
   } else {
     table = mergeProc(thresholds, proc);
-    saveText = tableRulesText(table);
+    saveText = renderRules(table);
   }
 
   // Counters: a `list` section (`ipvsadm -Ln`) when present, else the `--thresholds` listing (read last),

@@ -87,7 +87,7 @@ export function applyResultText(r: DirectorResult): string {
   for (const p of r.pending) out.push(`  still draining: ${p.server} of ${p.service}`);
   if (r.persisted) out.push(`  boot rules ${r.persisted.path}: ${r.persisted.status}`);
   if (r.status === 'rollback-failed' && r.snapshotText !== undefined) {
-    out.push(`  snapshot (the table before apply, as ipvsadm lines):\n${r.snapshotText.replace(/^/gm, '    ')}`);
+    out.push(`  snapshot (ipvsadm -S -n before apply; thresholds not shown):\n${r.snapshotText.replace(/^/gm, '    ')}`);
   }
   return `${out.join('\n')}\n`;
 }
