@@ -7,7 +7,8 @@
  * - lvsctl's own plan and apply (the CLI's path in-process: the preview's live read, then applyDirector
  *   with it as the expected state, under the guardian) against floors measured in the same run: a bare
  *   `ipvsadm -R` of the same lines over one ssh (apply from empty, goal ≤ 1.3×) and one full `ipvsadm -S -n`
- *   listing (one change ≤ 1.5×, no-op apply and plan ≤ 1.2×). Medians of 3 runs each.
+ *   listing (one change ≤ 1.5×, no-op apply and plan ≤ 1.2×). Floors and operations interleaved in each of 3
+ *   rounds (LVS_BENCH_ROUNDS); medians.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -80,9 +81,12 @@ export async function run(): Promise<BenchResult[]> {
   return results;
 }
 
-async function median3(fn: () => Promise<number>): Promise<number> {
-  const t = [await fn(), await fn(), await fn()].sort((a, b) => a - b);
-  return t[1];
+/** Rounds of the lab figures (each measures every floor and operation once); `LVS_BENCH_ROUNDS` overrides. */
+const ROUNDS = Math.max(1, Number(process.env.LVS_BENCH_ROUNDS ?? 3) || 3);
+
+function median(xs: readonly number[]): number {
+  const t = [...xs].sort((a, b) => a - b);
+  return t.length % 2 ? t[(t.length - 1) / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -110,28 +114,32 @@ async function lvsctlFigures(outDir: string, table: IpvsTable, text: string): Pr
   };
   try {
     await pool.run('director', liveStateCommand(cluster)); // connect once (OpenSSH's mux is warm too)
-    reset();
-    const bareR = await median3(async () => { reset(); const r = ssh(outDir, 'ipvsadm -R', text); if (!r.ok) throw new Error(r.stderr); return r.ms; });
-    // The floors bring their output to this machine, as lvsctl must.
-    const listingMs = await median3(async () => ssh(outDir, 'ipvsadm -S -n').ms);
-    const procMs = await median3(async () => ssh(outDir, 'cat /proc/net/ip_vs').ms);
-    const fromEmpty = await median3(async () => { reset(); return timed(() => apply(table)); });
-    let w = 1;
-    const oneChange = await median3(async () => {
-      w = w === 1 ? 7 : 1;
-      const changed: IpvsTable = { services: table.services.map((s, i) => (i === 0 ? { ...s, realServers: s.realServers.map((rs, j) => (j === 0 ? { ...rs, weight: w } : rs)) } : s)) };
-      return timed(() => apply(changed));
-    });
-    const current: IpvsTable = { services: table.services.map((s, i) => (i === 0 ? { ...s, realServers: s.realServers.map((rs, j) => (j === 0 ? { ...rs, weight: w } : rs)) } : s)) };
-    const noop = await median3(() => timed(() => apply(current)));
-    const planMs = await median3(() => timed(() => plan(current)));
-    const listing = { name: 'one full ipvsadm -S -n listing of the table, brought over one ssh exec', median: listingMs };
+    // Interleaved: each round measures every floor next to the operation it is compared with, so a load
+    // change on the machine moves both (medians of the rounds).
+    const changed: IpvsTable = { services: table.services.map((s, i) => (i === 0 ? { ...s, realServers: s.realServers.map((rs, j) => (j === 0 ? { ...rs, weight: 7 } : rs)) } : s)) };
+    const t = { bare: [] as number[], listing: [] as number[], proc: [] as number[], fromEmpty: [] as number[], oneChange: [] as number[], noop: [] as number[], plan: [] as number[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      reset();
+      const r = ssh(outDir, 'ipvsadm -R', text);
+      if (!r.ok) throw new Error(r.stderr);
+      t.bare.push(r.ms);
+      reset();
+      t.fromEmpty.push(await timed(() => apply(table)));
+      // The floors bring their output to this machine, as lvsctl must.
+      t.listing.push(ssh(outDir, 'ipvsadm -S -n').ms);
+      t.oneChange.push(await timed(() => apply(changed)));
+      t.proc.push(ssh(outDir, 'cat /proc/net/ip_vs').ms);
+      t.noop.push(await timed(() => apply(changed)));
+      t.listing.push(ssh(outDir, 'ipvsadm -S -n').ms);
+      t.plan.push(await timed(() => plan(changed)));
+    }
+    const listing = { name: 'one full ipvsadm -S -n listing of the table, brought over one ssh exec', median: median(t.listing) };
     return [
-      { name: `floor: cat /proc/net/ip_vs of the 5,000-line table over ssh (what the stale-plan check reads)`, unit: 'ms', median: procMs },
-      { name: 'lvsctl apply from an empty table (5,000 lines; preview read, guardian, batch, read back, commit)', unit: 'ms', median: fromEmpty, baseline: { name: 'a bare ipvsadm -R of the same lines over one ssh', median: bareR }, goal: '≤ 1.3× the bare ipvsadm -R' },
-      { name: 'lvsctl apply of ONE weight change on the 5,000-line table', unit: 'ms', median: oneChange, baseline: listing, goal: '≤ 1.5× one full listing' },
-      { name: 'lvsctl apply with nothing to change (5,000 lines)', unit: 'ms', median: noop, baseline: listing, goal: '≤ 1.2× one full listing' },
-      { name: 'lvsctl plan (the live read and the plan, 5,000 lines)', unit: 'ms', median: planMs, baseline: listing, goal: '≤ 1.2× one full listing' },
+      { name: `floor: cat /proc/net/ip_vs of the 5,000-line table over ssh (what the stale-plan check reads)`, unit: 'ms', median: median(t.proc) },
+      { name: 'lvsctl apply from an empty table (5,000 lines; preview read, guardian, batch, read back, commit)', unit: 'ms', median: median(t.fromEmpty), baseline: { name: 'a bare ipvsadm -R of the same lines over one ssh', median: median(t.bare) }, goal: '≤ 1.3× the bare ipvsadm -R' },
+      { name: 'lvsctl apply of ONE weight change on the 5,000-line table', unit: 'ms', median: median(t.oneChange), baseline: listing, goal: '≤ 1.5× one full listing' },
+      { name: 'lvsctl apply with nothing to change (5,000 lines)', unit: 'ms', median: median(t.noop), baseline: listing, goal: '≤ 1.2× one full listing' },
+      { name: 'lvsctl plan (the live read and the plan, 5,000 lines)', unit: 'ms', median: median(t.plan), baseline: listing, goal: '≤ 1.2× one full listing' },
     ];
   } finally {
     reset();

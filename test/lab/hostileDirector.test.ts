@@ -12,14 +12,17 @@ import { labRun, labSkipReason, resetLab, withLabLock } from '../support/lab';
 
 const skip = labSkipReason();
 
-/** A fake ipvsadm: `-S -n` and `--thresholds` print `save` / `thresholds`; anything else runs the real one. */
+/**
+ * A fake ipvsadm: `-S -n` and `--thresholds` print `save` / `thresholds` (and `stderr`, exiting with `exit`);
+ * anything else runs the real one.
+ */
 function fakeIpvsadm(save: string[], thresholds: string[], stderr = '', exit = 0): string {
   const lines = (l: string[]): string => l.map((x) => `'${x.replace(/'/g, `'\\''`)}'`).join(' ');
   return [
     '#!/bin/sh',
     'case " $* " in',
     `  *" -S "*) printf '%s\\n' ${lines(save)}; ${stderr ? `printf '${stderr}' >&2;` : ''} exit ${exit} ;;`,
-    `  *" --thresholds "*) printf '%s\\n' ${lines(thresholds)} ;;`,
+    `  *" --thresholds "*) printf '%s\\n' ${lines(thresholds)}; ${stderr ? `printf '${stderr}' >&2;` : ''} exit ${exit} ;;`,
     '  *) exec /run/ipvsadm.real "$@" ;;',
     'esac',
   ].join('\n');
@@ -43,9 +46,12 @@ describe('a broken or hostile director on the lab', { skip }, () => {
     await withLabLock(async () => {
       await resetLab();
       const file = cli.clusterFile('dr');
-      const cases: { what: string; save: string[]; thresholds: string[]; expect: RegExp }[] = [
+      // `fwmark`: a real firewall-mark service makes the live read list -S too (weights come from
+      // /proc/net/ip_vs otherwise, which a fake ipvsadm cannot change).
+      const cases: { what: string; save: string[]; thresholds: string[]; expect: RegExp; fwmark?: true }[] = [
         {
           what: 'weight 99999999 in ipvsadm -S -n',
+          fwmark: true,
           save: ['-A -t 10.116.0.200:80 -s rr', '-a -t 10.116.0.200:80 -r 10.116.0.11:80 -g -w 99999999'],
           thresholds: [...HEAD, 'TCP  10.116.0.200:80 rr', '  -> 10.116.0.11:80               0          0          1          41'],
           expect: /ipvsadm -S -n/,
@@ -64,6 +70,7 @@ describe('a broken or hostile director on the lab', { skip }, () => {
         },
       ];
       for (const c of cases) {
+        if (c.fwmark) await labRun('director', 'ipvsadm -A -f 7 -s rr');
         await withFake(fakeIpvsadm(c.save, c.thresholds), async () => {
           const r = await lvsctl(['plan', file, ...cli.trustArgs()]);
           const out = `${r.stdout}${r.stderr}`;
@@ -74,6 +81,7 @@ describe('a broken or hostile director on the lab', { skip }, () => {
           assert.doesNotMatch(out, /TypeError|RangeError|\n\s+at .+:\d+:\d+\)?\n/, `${c.what}: no exception\n${out}`);
           assert.doesNotMatch(out, /^\s*[+~-] /m, `${c.what}: no plan step built on it\n${out}`);
         });
+        if (c.fwmark) await labRun('director', 'ipvsadm -D -f 7');
       }
       // The real ipvsadm back: the same plan reads the director.
       const ok = await lvsctl(['plan', file, ...cli.trustArgs()]);

@@ -41,33 +41,48 @@ import type { SshPool } from '../ssh/connectionPool';
 import { effectiveArgv } from '../ssh/remoteCommand';
 import { shellQuote } from '../ssh/shellQuote';
 import type { LiveState } from './liveState';
-import { DIGEST_LINE, LIVE_STATE_SCRIPT, parseLiveState } from './liveState';
-import { LOCK_DIR, LOCK_PRELUDE, holderLine, lockFailure } from './remoteLock';
+import { LIVE_STATE_SCRIPT, parseLiveState, splitSections } from './liveState';
+import { tableDigest } from './tableDigest';
+import { GENERATION_PATH, LOCK_DIR, LOCK_PRELUDE, holderLine, lockFailure } from './remoteLock';
 
 export const DONE_MARK = '@@lvsctl-done';
 
 /** The guardian's own body after the lock (bash: `read -t`). `$d` is the lock directory. */
 const GUARDIAN = [
   'd=$1; info=$2; wait=$3; idle=$4; mode=$5; managed=$6',
+  'LC_ALL=C; export LC_ALL',
   "trap '' HUP PIPE",
   'umask 077',
   LOCK_PRELUDE,
   'out() { printf "%s\\n" "$@" 2>/dev/null; }',
   'done_() { out "' + DONE_MARK + '"; }',
+  // /proc/net/ip_vs by mapfile (bash reads it itself: no cat).
+  'proc() { local a; mapfile a 2>/dev/null < /proc/net/ip_vs; printf "%s" "${a[@]}"; }',
   `state() { sh -c ${shellQuote([LIVE_STATE_SCRIPT])} sh "$managed" "$1" 2>/dev/null; }`,
-  'newgen() { od -An -N8 -tx1 /dev/urandom | tr -d " \\n" > "$d/generation"; echo >> "$d/generation"; }',
-  'pend=$(od -An -N8 -tx1 /dev/urandom | tr -d " \\n")',
-  'rm -f "$d/commit" "$d/pending" "$d/batch" "$d/rollback" "$d/managed.new"',
+  // One random draw for the confirmation token and this guardian's generation prefix; each change then
+  // writes prefix-N without a process.
+  // ($SRANDOM: bash 5.1's getrandom(2); od on older bash.)
+  'if [ -n "${SRANDOM:-}" ]; then printf -v r "%08x%08x%08x%08x" "$SRANDOM" "$SRANDOM" "$SRANDOM" "$SRANDOM"; else r=$(od -An -N16 -tx1 /dev/urandom | tr -d " \\n"); fi',
+  'pend=${r:0:16}; gbase=${r:16:16}; gn=0',
+  'newgen() { gn=$((gn+1)); printf "%s-%s\\n" "$gbase" "$gn" > "$d/generation"; }',
+  'cleanup() { rm -f "$d/commit" "$d/pending" "$d/batch" "$d/rollback" "$d/managed.new"; }',
+  'for f in commit pending batch rollback managed.new; do [ -e "$d/$f" ] && { cleanup; break; }; done',
   'out LOCKED',
   'if [ -s "$d/last" ]; then out "LAST $(head -c 600 "$d/last" | tr -cd "[:print:] ")"; rm -f "$d/last"; fi',
-  `if [ "$mode" = full ]; then state; else out "@@lvsctl-section digest"; ${DIGEST_LINE}; fi`,
+  // digest mode: the digest's input (tableDigest.ts), hashed by the client: no awk over the table here.
+  `if [ "$mode" = full ]; then state; else out "@@lvsctl-section gen"; g=; IFS= read -r g 2>/dev/null < ${GENERATION_PATH}; out "$g" "@@lvsctl-section proc"; proc; out "@@lvsctl-section-rc proc 0"; fi`,
   'done_',
   'changed=0; deadline=; eof=0; sysfwd=; sysback=',
-  'block() { timeout 120 head -c "$1" > "$2"; [ "$(wc -c < "$2")" = "$1" ]; }',
+  // A payload of $1 bytes into file $2, within 120 s: small ones by read -N (no process), big ones by head.
+  'block() {',
+  '  if [ "$1" -le 16384 ]; then local x=; IFS= read -r -N "$1" -t 120 x || [ "$1" = 0 ] || return 1; [ "${#x}" = "$1" ] && printf "%s" "$x" > "$2"',
+  '  else timeout 120 head -c "$1" > "$2"; [ "$(wc -c < "$2")" = "$1" ]; fi',
+  '}',
   'batch() { ipvsadm -R < "$1" 2> "$d/err"; local r=$?; out "BATCH $r"; while IFS= read -r l; do out "BATCH-ERR $l"; done < "$d/err"; }',
+  // The record and the generation before COMMITTED is sent; the temporary files after it.
   'commit() {',
-  '  [ -f "$d/managed.new" ] && { mkdir -p "${managed%/*}" && mv -f "$d/managed.new" "$managed"; }',
-  '  newgen; changed=0; deadline=; rm -f "$d/pending" "$d/commit" "$d/batch" "$d/rollback"',
+  '  [ -f "$d/managed.new" ] && { [ -d "${managed%/*}" ] || mkdir -p "${managed%/*}"; mv -f "$d/managed.new" "$managed"; }',
+  '  newgen; changed=0; deadline=',
   '}',
   'rollback() {',
   '  [ -n "$sysback" ] && sysctl -q -w $sysback',
@@ -78,7 +93,7 @@ const GUARDIAN = [
   'alone() { rollback; printf "%s: rolled back by the director (%s), for %s\\n" "$(date -u +%FT%TZ)" "$1" "$info" > "$d/last"; exit 0; }',
   'while :; do',
   '  if [ "$changed" = 1 ] && [ -n "$deadline" ]; then',
-  '    if [ -f "$d/commit" ] && [ "$(head -c 64 "$d/commit")" = "$pend" ]; then commit; continue; fi',
+  '    if [ -f "$d/commit" ] && [ "$(head -c 64 "$d/commit")" = "$pend" ]; then commit; cleanup; continue; fi',
   '    [ "$(date +%s)" -ge "$deadline" ] && alone "not confirmed in time"',
   '    t=1',
   '  else t=$idle; fi',
@@ -110,8 +125,8 @@ const GUARDIAN = [
   '      if [ "$a3" -gt 0 ] 2>/dev/null; then deadline=$(( $(date +%s) + a3 )); printf "%s\\n" "$pend" > "$d/pending"; fi',
   '      [ -n "$sysfwd" ] && sysctl -q -w $sysfwd',
   '      batch "$d/batch"',
-  '      case $a4 in proc) out "@@lvsctl-section proc"; cat /proc/net/ip_vs ;; table-only) state table-only ;; *) state ;; esac; done_ ;;',
-  '    COMMIT) [ "$changed" = 1 ] && commit; out COMMITTED; done_ ;;',
+  '      case $a4 in proc) out "@@lvsctl-section proc"; proc ;; table-only) state table-only ;; *) state ;; esac; done_ ;;',
+  '    COMMIT) [ "$changed" = 1 ] && commit; out COMMITTED; done_; cleanup ;;',
   '    ROLLBACK) if [ "$changed" = 1 ]; then rollback; out "ROLLED-BACK $?"; else out "ROLLED-BACK 0"; fi; state; done_ ;;',
   '    RUN) block "$a1" "$d/run" || exit 71; batch "$d/run"; newgen; done_ ;;',
   '    READ) state; done_ ;;',
@@ -179,6 +194,16 @@ function stateOf(host: string, text: string): LiveState {
   } catch (e) {
     throw new Error(`${host}: the apply guardian's live state: ${(e as Error).message}`);
   }
+}
+
+/** The guardian's first reply: the whole live state (it ends with the `end` section), or only the digest's input. */
+function firstReply(host: string, text: string): GuardianSession['first'] {
+  const sections = splitSections(text);
+  if (sections.has('end')) return { state: stateOf(host, text) };
+  const gen = sections.get('gen');
+  const proc = sections.get('proc');
+  if (!gen || !proc) throw new Error(`${host}: the apply guardian sent neither the live state nor the table's digest`);
+  return { digest: tableDigest(gen.text.replace(/\n$/, ''), proc.text) };
 }
 
 function batchOf(text: string): BatchReply {
@@ -252,8 +277,9 @@ export function startGuardian(pool: SshPool, host: string, spec: GuardianSpec, r
           get last() { return last; },
           get lost() { return lost; },
           sysctls: async (forward, back) => {
-            if (forward.length) checked(await request(`SYSCTL ${forward.join(' ')}`));
-            if (back.length) checked(await request(`SYSCTL-BACK ${back.join(' ')}`));
+            // Both written at once (in order): a caller may pipeline more requests behind them.
+            const sent = [...(forward.length ? [request(`SYSCTL ${forward.join(' ')}`)] : []), ...(back.length ? [request(`SYSCTL-BACK ${back.join(' ')}`)] : [])];
+            for (const text of await Promise.all(sent)) checked(text);
           },
           managedRecord: async (text) => { checked(await request(`MANAGED ${Buffer.byteLength(text)}`, text)); },
           begin: async (batch, rollback, confirmSeconds, readBack = 'full') => {
@@ -284,8 +310,7 @@ export function startGuardian(pool: SshPool, host: string, spec: GuardianSpec, r
             settled = true;
             const text = replies.shift() as string;
             try {
-              const digest = /^@@lvsctl-section digest\n(.*)$/m.exec(text);
-              (session as { first: GuardianSession['first'] }).first = digest && !text.includes('@@lvsctl-section save') ? { digest: digest[1].trim() } : { state: stateOf(host, text) };
+              (session as { first: GuardianSession['first'] }).first = firstReply(host, text);
               resolve(session);
             } catch (e) {
               ch.end();

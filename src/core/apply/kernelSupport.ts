@@ -10,14 +10,14 @@ import { serviceKeyString } from '../ipvs/types';
 import type { RemoteCommand } from '../ssh/remoteCommand';
 
 /**
- * Prints `release R`, `module M` per file of the kernel's ipvs directory, `builtin M` per built-in IPVS
- * module, `config CONFIG_IP_VS…=v` when /boot has the config. A few ms: part of the live-state exec.
+ * Prints `release R`, `module M` per file of the kernel's ipvs directory, and grep's `FILE:LINE` for the
+ * built-in IPVS modules (modules.builtin) and `CONFIG_IP_VS…=v` (/boot's config, when readable). Builtins
+ * and ONE grep (no uname, no sed): part of the live-state exec, where every process costs.
  */
 export const KERNEL_SCRIPT = [
-  'k=$(uname -r); echo "release $k"',
+  'k=; read -r k < /proc/sys/kernel/osrelease; echo "release $k"',
   'for x in /lib/modules/"$k"/kernel/net/netfilter/ipvs/*; do [ -e "$x" ] && echo "module ${x##*/}"; done',
-  'grep "/ipvs/" /lib/modules/"$k"/modules.builtin 2>/dev/null | sed "s|.*/|builtin |"',
-  'grep "^CONFIG_IP_VS" /boot/config-"$k" 2>/dev/null | sed "s/^/config /"',
+  'grep -H -e /ipvs/ -e ^CONFIG_IP_VS /lib/modules/"$k"/modules.builtin /boot/config-"$k" 2>/dev/null',
 ].join('; ');
 
 /** The kernel facts alone (the doctor's read; apply and plan get them with the live state). */
@@ -45,6 +45,19 @@ export function parseKernelInfo(text: string): KernelInfo {
   const info: KernelInfo = { release: '', modules: new Set(), config: new Map() };
   for (const raw of text.split('\n')) {
     const line = raw.trim();
+    // grep -H: `/lib/modules/R/modules.builtin:kernel/net/netfilter/ipvs/ip_vs_rr.ko`, `/boot/config-R:CONFIG_…=y`
+    if (line.startsWith('/')) {
+      const colon = line.indexOf(':');
+      const file = line.slice(0, colon);
+      const rest = line.slice(colon + 1);
+      if (colon < 0) continue;
+      if (file.endsWith('/modules.builtin') && rest.includes('/ipvs/')) info.modules.add(rest.slice(rest.lastIndexOf('/') + 1).replace(/\.ko(\.[a-z]+)?$/, ''));
+      else if (file.startsWith('/boot/config-') && rest.startsWith('CONFIG_IP_VS')) {
+        const eq = rest.indexOf('=');
+        if (eq > 0) info.config.set(rest.slice(0, eq), rest.slice(eq + 1));
+      }
+      continue;
+    }
     const sp = line.indexOf(' ');
     if (sp < 0) continue;
     const kind = line.slice(0, sp);

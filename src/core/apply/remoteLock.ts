@@ -33,9 +33,9 @@ export const LOCK_UNSAFE_EXIT = 70;
  */
 export const LOCK_PRELUDE = [
   `err() { printf 'ERR %s\\n' "$*"; exit ${LOCK_UNSAFE_EXIT}; }`,
-  '[ "$(id -u)" = 0 ] || err "the apply lock needs root on the director (a root login, or sudo: true)"',
+  '[ "${EUID:-$(id -u)}" = 0 ] || err "the apply lock needs root on the director (a root login, or sudo: true)"',
   '[ -L "$d" ] && err "$d is a symbolic link; refusing to use it"',
-  'mkdir -m 0700 "$d" 2>/dev/null',
+  '[ -e "$d" ] || mkdir -m 0700 "$d" 2>/dev/null',
   '[ -d "$d" ] && [ ! -L "$d" ] || err "$d is not a directory"',
   'o=$(stat -c %u:%a "$d") || err "cannot stat $d"',
   '[ "$o" = 0:700 ] || err "$d must be owned by root with mode 0700 (found uid:mode $o); remove it so that lvsctl recreates it"',
