@@ -32,6 +32,7 @@ export const LAB_ECMP = `${HOSTS}clusters:
         vip: 10.116.0.202
         port: 80
         scheduler: mh
+        schedulerFlags: [mh-port]   # hash the source port too: one client's connections spread over rs1/rs2
         realServers:
           - { host: rs1, port: 80, method: dr, weight: 1 }
           - { host: rs2, port: 80, method: dr, weight: 1 }
