@@ -3,7 +3,9 @@
  * 10.116.0.202:80, mh with mh-port, rs1/rs2 DR) prepared and applied with lvsctl; the router's BIRD (lab
  * infrastructure, AS 65000, `merge paths on`) learns the VIP from both directors' BIRD (the product's rendered
  * bird.conf) and installs it as one route with two next hops; the client's connections (many source ports)
- * reach both directors and both real servers; the second apply has nothing to do.
+ * reach both directors and both real servers; the second apply has nothing to do. Then director2's link goes
+ * down: the router drops its next hop within the hold time, and each fixed source port reaches the same real
+ * server through director alone as through either director; link up, the next hop comes back.
  */
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
@@ -72,6 +74,40 @@ describe('active/active directors behind ECMP on the lab (lab-ecmp)', { skip }, 
       assert.equal(again.code, 0, again.stdout);
       assert.match(again.stdout, /Nothing to do: every director matches the file\./);
       assert.match(again.stdout, /director2: bird\.conf unchanged/);
+
+      // Withdrawal and consistency: director2's link down → the router drops its next hop after the hold
+      // time (6 s); every request after that succeeds, and each fixed source port reaches the same real
+      // server through director alone as it did through either director (mh with the same table everywhere).
+      const PORTS = Array.from({ length: 12 }, (_, i) => 41000 + i);
+      const byPort = async (): Promise<string[]> => (await labRun('client',
+        `for p in ${PORTS.join(' ')}; do curl -s --local-port $p --connect-timeout 2 -m 3 http://${VIP}/ || echo FAIL; done`)).trim().split('\n');
+      const throughBoth = await byPort();
+      assert.ok(!throughBoth.includes('FAIL'), throughBoth.join(' '));
+      let alone: string[] = [];
+      let withdrawnAfter = -1;
+      try {
+        // The router polls (every 0.1 s, at most 200 times) from before the link goes down; both times come
+        // from the guest's one clock (every lab host is a namespace of one VM).
+        const poll = labRun('router', `for i in $(seq 200); do [ $(ip route show ${VIP} | grep -c nexthop) -eq 0 ] && { date +%s.%N; exit 0; }; sleep 0.1; done; echo timeout; exit 1`);
+        await new Promise((r) => setTimeout(r, 300));
+        const t0 = Number((await labRun('director2', 'date +%s.%N; ip link set eth0 down')).trim().split('\n')[0]);
+        withdrawnAfter = Number((await poll).trim()) - t0;
+        assert.match(await labRun('router', `ip route show ${VIP}`), /^10\.116\.0\.202 via 10\.116\.0\.10 dev eth0/);
+        alone = await byPort();
+      } finally {
+        await labRun('director2', `ip link set eth0 up && ip route replace default via ${LAB_ADDR.routerLan}`);
+      }
+      process.stdout.write(`# ecmp: director2's next hop withdrawn ${withdrawnAfter.toFixed(2)} s after its link went down (hold time 6 s)\n`);
+      assert.ok(withdrawnAfter > 0 && withdrawnAfter <= 6 + 2, `withdrawn after ${withdrawnAfter} s`);
+      assert.deepEqual(alone, throughBoth, 'the same flow reaches the same real server through either director');
+      // Link up: the router's BIRD reconnects (connect retry 2 s) and the second next hop comes back.
+      let back = '';
+      for (let i = 0; i < 60; i++) {
+        back = await labRun('router', `ip route show ${VIP}`);
+        if ((back.match(/nexthop via/g) ?? []).length === 2) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.equal((back.match(/nexthop via/g) ?? []).length, 2, back);
     });
   });
 });
