@@ -181,6 +181,37 @@ clusters:
           - { host: rs2, port: 80, method: dr, weight: 1 }
 EOF
   } > "$OUT/lvs-ha.yaml"
+  # Active/active: director and director2 both hold the VIP and announce it over BGP to the
+  # router (AS 65000, its BIRD started by host-init), which spreads the flows by ECMP (docs/scale-out.md).
+  {
+    lab_hosts_yaml "$key"
+    cat <<'EOF'
+clusters:
+  - name: lab-ecmp
+    mode: active-active
+    directors:
+      - host: director
+        interface: eth0
+      - host: director2
+        interface: eth0
+    bgp:
+      localAs: 65116
+      peers:
+        - { address: 10.116.0.1, as: 65000 }
+      holdTime: 6
+      keepaliveTime: 2
+    services:
+      - name: http
+        protocol: tcp
+        vip: 10.116.0.202
+        port: 80
+        scheduler: mh
+        schedulerFlags: [mh-port]   # hash the source port too: one client's connections spread over rs1/rs2
+        realServers:
+          - { host: rs1, port: 80, method: dr, weight: 1 }
+          - { host: rs2, port: 80, method: dr, weight: 1 }
+EOF
+  } > "$OUT/lvs-ecmp.yaml"
 }
 
 lab_hosts_yaml() {  # lab_hosts_yaml KEY: the header and hosts of the lab's cluster files
@@ -273,7 +304,7 @@ cmd_up() {
   # Already up and every host answers: nothing to do (no lock needed).
   if pid=$(qemu_pid); then
     load_ports
-    # Rewrite the generated files (same keys): a newer checkout may generate more of them (lvs-ha.yaml).
+    # Rewrite the generated files (same keys): a newer checkout may generate more of them (lvs-ha.yaml, lvs-ecmp.yaml).
     if all_answer 30; then write_files; log "already running (QEMU pid $pid): $OUT/lvs.yaml"; return 0; fi
   fi
   exec 8>"$OUT/.lock"

@@ -7,6 +7,7 @@ import { applyCluster, applyResultText } from '../core/operations/applyCluster';
 import { previewDirectors, previewHasChanges, previewText } from '../core/operations/directorPreview';
 import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
+import { applyBird, previewBird } from './birdApply';
 import { keepalivedApply } from './keepalivedCommands';
 import { loadClusterFile } from './loadClusterFile';
 import { openSshSession } from './sshSession';
@@ -47,7 +48,12 @@ Options:
                        (or no terminal) it returns at once and \`lvsctl apply FILE --confirm\` confirms
   --confirm            confirm the change a --confirm-within apply left waiting on every director
   --trust-store PATH   where accepted host keys are stored (default ~/.config/vscode-lvs/known_hosts)
-  --take-over          engine keepalived: replace a keepalived.conf lvsctl did not write (docs/ha.md)
+  --take-over          engine keepalived: replace a keepalived.conf lvsctl did not write (docs/ha.md);
+                       mode active-active: replace a bird.conf lvsctl did not write (docs/scale-out.md)
+
+mode: active-active: the IPVS table goes to every director as above, then each director's bird.conf
+(lvsctl render --bird): checked with bird -p, swapped in, birdc configure, read back until every session
+is Established and exports exactly the VIPs; restored on failure.
 
 Exit codes: 0 every director holds the file's table (applied, or nothing to do); 1 the file has
 errors; 2 usage; 3 not confirmed (answered no, or no terminal and no --yes); 4 failed on some director,
@@ -108,14 +114,22 @@ export const applyCommand: CliCommand = {
         io.stderr.write('lvsctl apply: a director\'s kernel cannot hold the file\'s table (see above); nothing applied\n');
         return APPLY_EXIT.failedUnchanged;
       }
-      if (!previews.some(previewHasChanges)) {
+      const activeActive = loaded.cluster.mode === 'active-active';
+      const birdPlans = activeActive ? await previewBird(pool, loaded, positionals[0], io) : [];
+      if (birdPlans.some((p) => p.error !== undefined)) {
+        io.stderr.write('lvsctl apply: a director cannot run the file\'s BIRD configuration (see above); nothing applied\n');
+        return APPLY_EXIT.failedUnchanged;
+      }
+      const birdChanges = birdPlans.some((p) => p.changes);
+      const tableChanges = previews.some(previewHasChanges);
+      if (!tableChanges && !birdChanges) {
         io.stdout.write('Nothing to do: every director matches the file.\n');
         return APPLY_EXIT.ok;
       }
       if (!(await approveApply(io, values.yes ?? false))) return APPLY_EXIT.notConfirmed;
       process.on('SIGINT', onSigint);
       const holder = localHolder('lvsctl', loaded.cluster.name);
-      const results = await applyCluster(pool, loaded, previews, {
+      const results = !tableChanges ? [] : await applyCluster(pool, loaded, previews, {
         force,
         drainTimeoutMs: drainTimeout * 1000,
         persist: values.persist ?? false,
@@ -136,6 +150,12 @@ export const applyCommand: CliCommand = {
         io.stdout.write(applyResultText(r));
         if (r.status === 'rollback-failed') exit = APPLY_EXIT.rollbackFailed;
         else if ((r.status === 'rolled-back' || r.status === 'not-applied') && exit === APPLY_EXIT.ok) exit = APPLY_EXIT.failedUnchanged;
+      }
+      // The routes only once every director holds the table: a director announces the VIPs it can serve.
+      if (birdChanges && exit === APPLY_EXIT.ok) {
+        const bird = await applyBird(pool, loaded, birdPlans, { takeOver: values['take-over'] ?? false, holder, lockWaitSeconds: lockWait }, io);
+        if (bird === 'rollback-failed') exit = APPLY_EXIT.rollbackFailed;
+        else if (bird === 'failed') exit = APPLY_EXIT.failedUnchanged;
       }
       return exit;
     } finally {

@@ -5,12 +5,13 @@ import { formatDiagnostic, hasErrors } from '../core/diagnostics';
 import { classifyFile } from '../core/fileKinds';
 import { parseRules } from '../core/ipvs/rulesParser';
 import { renderRules } from '../core/ipvs/rulesRenderer';
+import { renderBirdConfs } from '../core/bird/renderBirdConf';
 import { renderKeepalivedConfs } from '../core/keepalived/renderKeepalivedConf';
 import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
 import { loadClusterFile } from './loadClusterFile';
 
-const USAGE = `Usage: lvsctl render FILE [--cluster NAME] [--keepalived [--director HOST]]
+const USAGE = `Usage: lvsctl render FILE [--cluster NAME] [--keepalived | --bird] [--director HOST]
 
 Prints the IPVS table a cluster's directors must hold, exactly as \`ipvsadm -S -n\` prints it
 (the input \`ipvsadm -R\` reads). FILE may also be an ipvsadm rules file: it is printed in canonical
@@ -20,15 +21,18 @@ Options:
   --cluster NAME   the cluster to render (needed when FILE defines more than one)
   --keepalived     print the keepalived.conf of each director of a cluster with engine: keepalived
                    (each preceded by a "# ==> HOST <==" line when there are several)
-  --director HOST  with --keepalived: only that director's keepalived.conf, exactly as apply writes it`;
+  --bird           print the BIRD 2 bird.conf of each director of a cluster with mode: active-active
+                   (each preceded by a "# ==> HOST <==" line when there are several; docs/scale-out.md)
+  --director HOST  with --keepalived or --bird: only that director's file, exactly as apply writes it`;
 
 export const renderCommand: CliCommand = {
   name: 'render',
   summary: "print a cluster's desired IPVS table in ipvsadm-save -n format",
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
-    const parsed = parseCommandArgs(args, { cluster: { type: 'string' }, keepalived: { type: 'boolean' }, director: { type: 'string' } });
-    if (directorWithoutKeepalived(parsed.values)) throw new UsageError('--director needs --keepalived');
+    const parsed = parseCommandArgs(args, { cluster: { type: 'string' }, keepalived: { type: 'boolean' }, bird: { type: 'boolean' }, director: { type: 'string' } });
+    if (parsed.values.keepalived && parsed.values.bird) throw new UsageError('--keepalived and --bird exclude each other');
+    if (directorWithoutKeepalived(parsed.values)) throw new UsageError('--director needs --keepalived or --bird');
     const { values, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('exactly one FILE is needed');
     const file = positionals[0];
@@ -51,22 +55,26 @@ export const renderCommand: CliCommand = {
     const { model } = loaded;
     const name = loaded.cluster.name;
     if (values.keepalived) return renderKeepalived(io, file, model, name, values.director);
+    if (values.bird) return renderBird(io, file, model, name, values.director);
     io.stdout.write(renderRules(loaded.desired));
     return 0;
   },
 };
 
-function directorWithoutKeepalived(values: { keepalived?: boolean; director?: string }): boolean {
-  return values.director !== undefined && !values.keepalived;
+function directorWithoutKeepalived(values: { keepalived?: boolean; bird?: boolean; director?: string }): boolean {
+  return values.director !== undefined && !values.keepalived && !values.bird;
 }
 
-function renderKeepalived(io: CliIo, file: string, model: ClusterFile, name: string, director: string | undefined): number {
+function renderBird(io: CliIo, file: string, model: ClusterFile, name: string, director: string | undefined): number {
   const cluster = model.clusters.find((c) => c.name === name);
-  if (!cluster || cluster.engine !== 'keepalived') {
-    io.stderr.write(`lvsctl render: cluster '${name}' has engine ${cluster?.engine ?? 'ipvsadm'}; --keepalived renders clusters with "engine: keepalived"\n`);
+  if (!cluster || cluster.mode !== 'active-active' || !cluster.bgp) {
+    io.stderr.write(`lvsctl render: cluster '${name}' has mode ${cluster?.mode ?? 'active-passive'}; --bird renders clusters with "mode: active-active" and "bgp"\n`);
     return 2;
   }
-  const confs = renderKeepalivedConfs(model, name, basename(file));
+  return printPerDirector(io, name, renderBirdConfs(model, name, basename(file)), director);
+}
+
+function printPerDirector(io: CliIo, name: string, confs: { director: string; text: string }[], director: string | undefined): number {
   if (director !== undefined) {
     const one = confs.find((c) => c.director === director);
     if (!one) {
@@ -78,4 +86,13 @@ function renderKeepalived(io: CliIo, file: string, model: ClusterFile, name: str
   }
   io.stdout.write(confs.map((c) => (confs.length > 1 ? `# ==> ${c.director} <==\n${c.text}` : c.text)).join('\n'));
   return 0;
+}
+
+function renderKeepalived(io: CliIo, file: string, model: ClusterFile, name: string, director: string | undefined): number {
+  const cluster = model.clusters.find((c) => c.name === name);
+  if (!cluster || cluster.engine !== 'keepalived') {
+    io.stderr.write(`lvsctl render: cluster '${name}' has engine ${cluster?.engine ?? 'ipvsadm'}; --keepalived renders clusters with "engine: keepalived"\n`);
+    return 2;
+  }
+  return printPerDirector(io, name, renderKeepalivedConfs(model, name, basename(file)), director);
 }

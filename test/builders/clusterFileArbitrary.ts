@@ -168,6 +168,7 @@ export const clusterFileArbitrary: fc.Arbitrary<UnrangedClusterFile> = fc.record
       sysctls: { expire_nodest_conn: 1, expire_quiescent_template: 1, ...c.sysctls },
       prune: c.prune,
       engine: 'ipvsadm',
+      mode: 'active-passive',
       services: c.services.map((s) => buildService({ ...s, realServers: s.realServers.filter((r) => r.host < hostCount) }, serviceIndex++)),
     };
   });

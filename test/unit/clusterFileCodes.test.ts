@@ -63,6 +63,14 @@ const fwmarkSvc = (check: string): string => `
     - host: node1
 `;
 
+/** An active-active cluster "web" (directors node3, node4) with a `bgp` body and `services` (default: one mh service). */
+const AA_PEER = 'peers:\n  - { address: 192.168.116.1, as: 65000 }';
+const aa = (bgpBody = `localAs: 65116\n${AA_PEER}`, services = svc('scheduler: mh\nrealServers:\n  - host: node1'), extra = '', clusters?: string): string => clusterFileWith({
+  directors: '- host: node3\n- host: node4',
+  clusterKeys: `mode: active-active${extra ? `\n${extra}` : ''}\nbgp:\n  ${bgpBody.split('\n').join('\n  ')}`,
+  services, ...(clusters !== undefined ? { clusters } : {}),
+});
+
 const CASES: Case[] = [
   { code: 'LVS001', title: 'YAML syntax error', bad: 'version: 1\nhosts: [\n', good: 'version: 1\nhosts: []\n' },
   { code: 'LVS002', title: 'YAML warning', bad: '%YAML 1.3\n---\nversion: 1\n', good: '%YAML 1.2\n---\nversion: 1\n' },
@@ -153,6 +161,22 @@ const CASES: Case[] = [
   { code: 'LVS047', title: 'tcp check of a fwmark service without port', bad: ka('', fwmarkSvc('type: tcp')), good: ka('', fwmarkSvc('type: tcp, port: 80')) },
   { code: 'LVS048', title: 'http path on a tcp check', bad: ka('', svc('healthCheck:\n  type: tcp\n  path: /\nrealServers:\n  - host: node1')),
     good: ka('', svc('healthCheck:\n  type: http\n  path: /\nrealServers:\n  - host: node1')), fix: true },
+  { code: 'LVS049', title: 'rr on an active-active TCP service', bad: aa(undefined, svc('scheduler: rr\nrealServers:\n  - host: node1')), good: aa(), fix: true },
+  { code: 'LVS049', title: 'the default scheduler on an active-active service', bad: aa(undefined, svc('realServers:\n  - host: node1')), good: aa(undefined, svc('scheduler: sh\nrealServers:\n  - host: node1')) },
+  { code: 'LVS050', title: 'local AS 0', bad: aa(`localAs: 0\n${AA_PEER}`), good: aa(`localAs: 4200000000\n${AA_PEER}`) },
+  { code: 'LVS050', title: 'peer AS above 4294967295', bad: aa('localAs: 65116\npeers:\n  - { address: 192.168.116.1, as: 4294967296 }'), good: aa('localAs: 65116\npeers:\n  - { address: 192.168.116.1, as: 4294967295 }') },
+  { code: 'LVS050', title: 'AS_TRANS', bad: aa(`localAs: 23456\n${AA_PEER}`), good: aa(`localAs: 23457\n${AA_PEER}`) },
+  { code: 'LVS051', title: 'peer off the directors\' link', bad: aa('localAs: 65116\npeers:\n  - { address: 10.1.2.3, as: 65000 }'), good: aa('localAs: 65116\npeers:\n  - { address: 10.1.2.3, as: 65000, multihop: 2 }') },
+  { code: 'LVS052', title: 'active-active on engine keepalived', bad: aa(undefined, undefined, 'engine: keepalived\nvrrp: { virtualRouterId: 51 }'), good: aa() },
+  { code: 'LVS052', title: 'announced VIP also in a VRRP instance', bad: aa(undefined, undefined, '', kaOther(51).replace('192.168.116.202', '192.168.116.200')), good: aa(undefined, undefined, '', kaOther(51)) },
+  { code: 'LVS053', title: 'announced address that is no VIP', bad: aa(`localAs: 65116\n${AA_PEER}\nannounce: [192.168.116.201]`), good: aa(`localAs: 65116\n${AA_PEER}\nannounce: [192.168.116.200]`) },
+  { code: 'LVS054', title: 'IPv6 VIP without an IPv6 peer', bad: aa(undefined, '- { protocol: tcp, vip: "fd00::200", port: 80, scheduler: mh }'),
+    good: aa('localAs: 65116\npeers:\n  - { address: 192.168.116.1, as: 65000 }\n  - { address: "fd00::1", as: 65000 }', '- { protocol: tcp, vip: "fd00::200", port: 80, scheduler: mh }')
+      .replace('address: 192.168.116.3/24', 'addresses: [192.168.116.3/24, "fd00::3/64"]').replace('address: 192.168.116.6/24', 'addresses: [192.168.116.6/24, "fd00::6/64"]') },
+  { code: 'LVS037', title: 'bgp without active-active', bad: clusterFileWith({ clusterKeys: `bgp:\n  localAs: 65116\n  ${AA_PEER.split('\n').join('\n  ')}` }), good: aa(), fix: true },
+  { code: 'LVS037', title: 'keepalive not shorter than the hold time', bad: aa(`localAs: 65116\n${AA_PEER}\nholdTime: 9\nkeepaliveTime: 9`), good: aa(`localAs: 65116\n${AA_PEER}\nholdTime: 9\nkeepaliveTime: 3`) },
+  { code: 'LVS005', title: 'active-active without bgp', bad: clusterFileWith({ directors: '- host: node3\n- host: node4', clusterKeys: 'mode: active-active' }), good: aa() },
+  { code: 'LVS005', title: 'bgp without peers', bad: aa('localAs: 65116\npeers: []'), good: aa() },
   { code: 'LVS039', title: 'director without interface', bad: 'version: 1\nhosts:\n  - name: a\nclusters:\n  - name: c\n    directors: [{ host: a }]\n', good: 'version: 1\nhosts:\n  - name: a\nclusters:\n  - name: c\n    directors: [{ host: a, interface: eth0 }]\n' },
 ];
 

@@ -108,6 +108,8 @@ const KIND_DEFINITION: Record<ObjectKind, Schema | undefined> = {
   vrrp: schema.definitions?.vrrp,
   healthCheck: schema.definitions?.healthCheck,
   sorryServer: schema.definitions?.sorryServer,
+  bgp: schema.definitions?.bgp,
+  bgpPeer: schema.definitions?.bgpPeer,
 };
 
 describe('JSON schema and validator agree', () => {

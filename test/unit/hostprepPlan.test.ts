@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { LAB_ECMP } from '../builders/birdFiles';
 import { validateClusterFile } from '../../src/core/clusterFile/validate';
 import type { ClusterFile } from '../../src/core/clusterFile/types';
 import { hostRequirements } from '../../src/core/hostprep/hostRequirements';
@@ -435,4 +436,18 @@ test('one failing host does not stop the others; dry run changes nothing', async
   assert.equal(hosts.get('web2')!.snapshot(), before);
   const real = await runPreparation(fakeRunner(hosts), reqs, { persist: false });
   assert.equal(real.find((r) => r.host === 'web2')?.ok, true);
+});
+
+test('requirements: active-active directors hold every VIP on lo and answer no ARP for it', () => {
+  const reqs = hostRequirements(model(LAB_ECMP), 'lab-ecmp');
+  assert.deepEqual(reqs.map((r) => [r.host, r.roles]), [
+    ['director', ['director of lab-ecmp']], ['director2', ['director of lab-ecmp']], ['rs1', ['dr real server of lab-ecmp']], ['rs2', ['dr real server of lab-ecmp']],
+  ]);
+  for (const d of reqs.slice(0, 2)) {
+    assert.deepEqual(d.modules.map((m) => m.name), ['ip_vs', 'ip_vs_mh']);
+    assert.deepEqual(d.addresses.map((a) => [a.address, a.prefix, a.dev]), [['10.116.0.202', 32, 'lo']]);
+    assert.deepEqual(d.sysctls.filter((s) => s.key.includes('arp')).map((s) => `${s.key}=${s.value}`), [
+      'net.ipv4.conf.all.arp_ignore=1', 'net.ipv4.conf.all.arp_announce=2', 'net.ipv4.conf.eth0.arp_ignore=1', 'net.ipv4.conf.eth0.arp_announce=2',
+    ]);
+  }
 });

@@ -230,6 +230,8 @@ const KIND_PATHS: Readonly<Record<ObjectKind, PathSegment[]>> = {
   vrrp: ['clusters', ITEM, 'vrrp'],
   healthCheck: ['clusters', ITEM, 'services', ITEM, 'healthCheck'],
   sorryServer: ['clusters', ITEM, 'services', ITEM, 'sorryServer'],
+  bgp: ['clusters', ITEM, 'bgp'],
+  bgpPeer: ['clusters', ITEM, 'bgp', 'peers', ITEM],
 };
 
 test('every mapping of the key table has exactly the keys the validator knows', () => {

@@ -59,6 +59,12 @@ export const CLUSTER_FILE_CODES = {
   LVS046: { severity: 'warning', summary: 'vrrp strict without accept: the VIP does not answer' },
   LVS047: { severity: 'error', summary: 'health check of a fwmark service without a port' },
   LVS048: { severity: 'error', summary: 'health check option that does not apply to its type' },
+  LVS049: { severity: 'warning', summary: 'active-active service with a scheduler other than mh or sh (an ECMP rehash breaks its flows)' },
+  LVS050: { severity: 'error', summary: 'AS number out of range (1..4294967295) or AS_TRANS' },
+  LVS051: { severity: 'warning', summary: 'BGP peer not on the link of a director (and no multihop)' },
+  LVS052: { severity: 'error', summary: 'active-active VIP also moved by VRRP (engine keepalived)' },
+  LVS053: { severity: 'error', summary: 'announced address is not a VIP of the cluster' },
+  LVS054: { severity: 'warning', summary: 'announced VIP of an address family no BGP peer carries' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ClusterFileCode = keyof typeof CLUSTER_FILE_CODES;

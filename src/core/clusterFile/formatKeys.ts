@@ -6,13 +6,13 @@
 import { SCHED_FLAGS, SCHEDULERS } from '../ipvs/types';
 
 export type ObjectKind = 'root' | 'host' | 'ssh' | 'cluster' | 'director' | 'service' | 'persistence' | 'realServer' | 'tunnel'
-  | 'vrrp' | 'healthCheck' | 'sorryServer';
+  | 'vrrp' | 'healthCheck' | 'sorryServer' | 'bgp' | 'bgpPeer';
 
 export const OBJECT_KEYS: Readonly<Record<ObjectKind, readonly string[]>> = {
   root: ['version', 'hosts', 'clusters'],
   host: ['name', 'address', 'addresses', 'interface', 'ssh'],
   ssh: ['host', 'port', 'user', 'identityFile', 'knownHostsFile', 'strictHostKeyChecking', 'proxyJump', 'sudo'],
-  cluster: ['name', 'directors', 'sysctls', 'prune', 'engine', 'vrrp', 'services'],
+  cluster: ['name', 'directors', 'sysctls', 'prune', 'engine', 'vrrp', 'mode', 'bgp', 'services'],
   director: ['host', 'interface', 'vipLabel', 'priority'],
   service: ['name', 'protocol', 'fwmark', 'family', 'vip', 'port', 'scheduler', 'schedulerFlags', 'persistence', 'pe',
     'onePacket', 'healthCheck', 'sorryServer', 'quorum', 'hysteresis', 'realServers'],
@@ -23,6 +23,8 @@ export const OBJECT_KEYS: Readonly<Record<ObjectKind, readonly string[]>> = {
   healthCheck: ['type', 'port', 'interval', 'timeout', 'retries', 'retryDelay', 'warmup', 'inhibitOnFailure', 'path',
     'statusCodes', 'digest', 'virtualHost', 'dnsName', 'dnsType', 'script'],
   sorryServer: ['address', 'port'],
+  bgp: ['localAs', 'peers', 'holdTime', 'keepaliveTime', 'bfd', 'announce'],
+  bgpPeer: ['address', 'as', 'multihop'],
 };
 
 /** Keys that only mean something to keepalived clusters (`engine: keepalived`), by the mapping they are in. */
@@ -37,7 +39,8 @@ export const KEEPALIVED_ONLY_KEYS: Readonly<Partial<Record<ObjectKind, readonly 
 export const OBJECT_NAMES: Readonly<Record<ObjectKind, string>> = {
   root: 'the file', host: 'a host', ssh: 'ssh settings', cluster: 'a cluster', director: 'a director',
   service: 'a service', persistence: 'persistence', realServer: 'a real server', tunnel: 'tunnel options',
-  vrrp: 'VRRP settings', healthCheck: 'a health check', sorryServer: 'a sorry server',
+  vrrp: 'VRRP settings', healthCheck: 'a health check', sorryServer: 'a sorry server', bgp: 'BGP settings',
+  bgpPeer: 'a BGP peer',
 };
 
 export const ENUMS = {
@@ -51,6 +54,7 @@ export const ENUMS = {
   scheduler: SCHEDULERS,
   schedulerFlag: SCHED_FLAGS,
   engine: ['ipvsadm', 'keepalived'],
+  mode: ['active-passive', 'active-active'],
   healthCheckType: ['tcp', 'http', 'https', 'dns', 'smtp', 'misc'],
   dnsType: ['A', 'NS', 'CNAME', 'SOA', 'MX', 'TXT', 'AAAA'],
 } as const;

@@ -6,6 +6,7 @@
 
 import type { DirectorSpec, HostSpec, RealServerSpec, ServiceSpec, ClusterSpec } from './types';
 import type { Span } from './quickFixes';
+import type { ParsedBgp } from './readBgp';
 import type { ParsedVrrp } from './readVrrp';
 
 /** A key written in the file that only keepalived clusters use (reported on ipvsadm clusters). */
@@ -52,6 +53,8 @@ export interface ParsedService {
   /** The value that identifies the service (vip, else fwmark). */
   identity: Span;
   vip?: Span;
+  /** The `scheduler` value, when written. */
+  scheduler?: Span;
   realServers: ParsedRealServer[];
   /** keepalived-only keys of the service and its real servers. */
   keepalivedKeys: KeepalivedKeyUse[];
@@ -65,6 +68,9 @@ export interface ParsedCluster {
   directors: ParsedDirector[];
   services: ParsedService[];
   vrrp?: ParsedVrrp;
+  bgp?: ParsedBgp;
+  /** The `mode` value, when it is `active-active`. */
+  mode?: Span;
   dropped?: boolean;
 }
 

@@ -1,4 +1,4 @@
-/** Reads a cluster of the cluster file: its name, directors, IPVS sysctls, prune flag and services. */
+/** Reads a cluster of the cluster file: its name, directors, IPVS sysctls, prune flag, engine, mode, BGP and services. */
 
 import { isScalar, isSeq, type YAMLMap } from 'yaml';
 import { closestName } from '../closestName';
@@ -7,10 +7,11 @@ import { IPVS_SYSCTLS, sysctlValueProblem } from './ipvsSysctls';
 import { ENUMS } from './formatKeys';
 import type { KeepalivedKeyUse, ParsedCluster, ParsedDirector, ParsedService } from './parsedFile';
 import { removeFix, replaceFix, type Span } from './quickFixes';
+import { readBgp, type ParsedBgp } from './readBgp';
 import { readService } from './readService';
 import { readVrrp, type ParsedVrrp } from './readVrrp';
 import { isVipLabel } from './stringRules';
-import { IPVS_SYSCTL_DEFAULTS, type ClusterEngine } from './types';
+import { IPVS_SYSCTL_DEFAULTS, type ClusterEngine, type ClusterMode } from './types';
 
 export function readCluster(r: EntryReader, map: YAMLMap.Parsed): ParsedCluster | undefined {
   const e = r.entries(map, 'cluster');
@@ -40,6 +41,21 @@ export function readCluster(r: EntryReader, map: YAMLMap.Parsed): ParsedCluster 
   let vrrp: ParsedVrrp | undefined;
   if (vrrpEntry) vrrp = readVrrp(r, vrrpEntry);
   else if (engine === 'keepalived') r.missing(map, 'cluster', 'vrrp', ' (with "virtualRouterId": keepalived moves the VIPs between the directors by VRRP)');
+  const modeEntry = e.get('mode');
+  const mode = r.enumValue<ClusterMode>(modeEntry, ENUMS.mode, 'mode') ?? 'active-passive';
+  const bgpEntry = e.get('bgp');
+  let bgp: ParsedBgp | undefined;
+  if (bgpEntry) bgp = readBgp(r, bgpEntry);
+  if (mode === 'active-active') {
+    if (!bgpEntry) r.missing(map, 'cluster', 'bgp', ' (with "localAs" and "peers": active-active directors announce the VIPs to the router over BGP)');
+    if (engine === 'keepalived' && modeEntry) {
+      r.sink.report('LVS052', modeEntry.valueSpan,
+        'Active-active directors all hold every VIP at once and announce it over BGP; keepalived\'s VRRP instance gives each VIP to one director only, so the two would fight over the VIPs. Use "engine: ipvsadm" (lvsctl writes the same IPVS table to every director) or "mode: active-passive".');
+    }
+  } else if (bgpEntry) {
+    r.sink.report('LVS037', bgpEntry.keySpan, '"bgp" only applies to clusters with "mode: active-active": a single director or a VRRP pair keeps the VIP on its link and needs no route announcement. Set "mode: active-active" or remove "bgp".',
+      [removeFix('Remove "bgp"', r.text, r.sink.lines, bgpEntry.pairSpan)]);
+  }
   const services: ParsedService[] = [];
   for (const item of r.itemMaps(e.get('services'), 'service')) {
     const s = readService(r, item);
@@ -56,12 +72,17 @@ export function readCluster(r: EntryReader, map: YAMLMap.Parsed): ParsedCluster 
   }
   if (name === undefined) return undefined;
   const parsed: ParsedCluster = {
-    spec: { range: r.sink.lines.range(map.range[0], map.range[1]), name, directors: [], sysctls, prune, engine, services: [] },
+    spec: { range: r.sink.lines.range(map.range[0], map.range[1]), name, directors: [], sysctls, prune, engine, mode, services: [] },
     item: spanOf(map),
     name: nameEntry ? nameEntry.valueSpan : r.headSpan(map),
     directors,
     services,
   };
+  if (mode === 'active-active' && bgp) {
+    parsed.spec.bgp = bgp.spec;
+    parsed.bgp = bgp;
+  }
+  if (mode === 'active-active' && modeEntry) parsed.mode = modeEntry.valueSpan;
   if (vrrp && engine === 'keepalived') {
     parsed.spec.vrrp = vrrp.spec;
     parsed.vrrp = vrrp;

@@ -183,6 +183,8 @@ export function readService(r: EntryReader, map: YAMLMap.Parsed): ParsedService 
   const identity = vipEntry ? vipEntry.valueSpan : fwmarkEntry ? fwmarkEntry.valueSpan : r.headSpan(map);
   const parsed: ParsedService = { spec, item: spanOf(map), identity, realServers, keepalivedKeys };
   if (vipEntry) parsed.vip = vipEntry.valueSpan;
+  const schedulerEntry = e.get('scheduler');
+  if (schedulerEntry) parsed.scheduler = schedulerEntry.valueSpan;
   return parsed;
 }
 

@@ -70,6 +70,7 @@ class SemanticChecker {
       clusterNames.add(cluster.spec.name);
       this.cluster(cluster);
     }
+    this.vipsAlsoInVrrp();
   }
 
   private duplicate(item: Span, at: Span, message: string, what: string): void {
@@ -171,6 +172,85 @@ class SemanticChecker {
         }
       }
       this.realServers(cluster, service, directors, directorNames, directorAddresses, directorsKey);
+    }
+    if (cluster.spec.mode === 'active-active') this.activeActive(cluster, directors);
+  }
+
+  /**
+   * Active-active clusters: a scheduler that gives a flow the same real server on every director, the VIPs to
+   * announce, the addresses BIRD needs on each director (router id, session source), peers on the link.
+   */
+  private activeActive(cluster: ParsedCluster, directors: ParsedDirector[]): void {
+    const services = cluster.services.filter((s) => !s.dropped);
+    for (const s of services) {
+      const spec = s.spec;
+      if (spec.protocol === 'udp' || spec.scheduler === 'mh' || spec.scheduler === 'sh') continue;
+      this.sink.report('LVS049', s.scheduler ?? s.identity,
+        `Service ${describeService(spec)} of active-active cluster "${cluster.spec.name}" uses the ${spec.scheduler} scheduler${s.scheduler ? '' : ' (the default)'}: each director picks real servers on its own, so when the router's ECMP rehashes a flow to another director (a director or link added or removed) that director sends it to another real server and the connection breaks. Use "scheduler: mh" (Maglev hashing, Linux 4.18+) or "sh": every director then maps a flow to the same real server.`,
+        s.scheduler ? [replaceFix('Change to mh', this.sink.lines, s.scheduler, 'mh')] : undefined);
+    }
+    const bgp = cluster.bgp;
+    if (!bgp) return;
+    const vips = new Map<string, AddressFamily>();
+    for (const s of services) if (s.spec.vip !== undefined && !vips.has(s.spec.vip)) vips.set(s.spec.vip, s.spec.family);
+    if (bgp.announce) {
+      const kept: string[] = [];
+      for (const a of bgp.announce) {
+        if (vips.has(a.address)) kept.push(a.address);
+        else {
+          this.sink.report('LVS053', a.span,
+            `${a.address} is not a VIP of a service of cluster "${cluster.spec.name}": the router would send its traffic to directors that have no IPVS service for it. Announce only the cluster's VIPs.`);
+        }
+      }
+      bgp.spec.announce = kept;
+    } else bgp.spec.announce = [...vips.keys()];
+    const peerFamilies = new Set(bgp.spec.peers.map((p) => p.family));
+    if (bgp.spec.peers.length > 0) {
+      for (const a of bgp.spec.announce) {
+        const family = vips.get(a) ?? 'inet';
+        if (peerFamilies.has(family)) continue;
+        this.sink.report('LVS054', bgp.announce?.find((x) => x.address === a)?.span ?? bgp.keySpan,
+          `VIP ${a} is ${familyName(family)} but no BGP peer of cluster "${cluster.spec.name}" is: lvsctl announces a VIP over the sessions of its own family only, so no router learns this one. Add an ${familyName(family)} peer.`);
+      }
+    }
+    for (const d of directors) {
+      const host = this.hosts.get(d.spec.host);
+      if (!host) continue;
+      if (!host.spec.addresses.some((a) => !a.includes(':'))) {
+        this.sink.report('LVS027', d.host, `Director "${d.spec.host}" of active-active cluster "${cluster.spec.name}" has no IPv4 address: BIRD takes it as its router id. Give host "${d.spec.host}" an IPv4 "address".`);
+        continue;
+      }
+      for (const peer of bgp.peers) {
+        const family = peer.spec.family;
+        const own = host.spec.addresses.find((a) => (a.includes(':') ? 'inet6' : 'inet') === family);
+        if (own === undefined) {
+          this.sink.report('LVS027', d.host, `Director "${d.spec.host}" has no ${familyName(family)} address to open the BGP session to ${peer.spec.address} from. Add one to its "addresses".`);
+          continue;
+        }
+        const prefix = host.spec.prefixLengths?.[own];
+        if (prefix === undefined || peer.spec.multihop !== undefined || sameSubnet(own, peer.spec.address, prefix)) continue;
+        this.sink.report('LVS051', peer.address,
+          `BGP peer ${peer.spec.address} is not on the link of director "${d.spec.host}" (${own}/${prefix}): an eBGP session goes to a directly connected neighbour unless "multihop" says how many hops away the peer is, and the router's next hop for the VIP must be a director address it can reach. Use the router's address on the directors' link, or set "multihop".`);
+      }
+    }
+  }
+
+  /** A VIP an active-active cluster announces that a keepalived cluster's VRRP instance also moves (LVS052). */
+  private vipsAlsoInVrrp(): void {
+    const vrrpVips = new Map<string, string>();
+    for (const c of this.file.clusters) {
+      if (c.dropped || c.spec.engine !== 'keepalived' || c.spec.mode === 'active-active') continue;
+      for (const s of c.services) if (!s.dropped && s.spec.vip !== undefined && !vrrpVips.has(s.spec.vip)) vrrpVips.set(s.spec.vip, c.spec.name);
+    }
+    if (vrrpVips.size === 0) return;
+    for (const c of this.file.clusters) {
+      if (c.dropped || !c.bgp) continue;
+      for (const s of c.services) {
+        const other = s.spec.vip !== undefined ? vrrpVips.get(s.spec.vip) : undefined;
+        if (s.dropped || other === undefined || !c.bgp.spec.announce.includes(s.spec.vip ?? '')) continue;
+        this.sink.report('LVS052', s.vip ?? s.identity,
+          `VIP ${s.spec.vip ?? ''} is announced over BGP by active-active cluster "${c.spec.name}" and is also in the VRRP instance of keepalived cluster "${other}": the router would send its traffic to every active-active director while VRRP gives the address to one director of the other cluster. Use another VIP in one of them.`);
+      }
     }
   }
 

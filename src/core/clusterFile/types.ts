@@ -34,6 +34,14 @@
  *         preempt: true
  *         preemptDelay: 0
  *         multicast: false              # default: unicast to the other directors' addresses
+ *       mode: active-active           # active-passive (default) | active-active (every director holds the VIPs, BGP + ECMP; docs/scale-out.md)
+ *       bgp:                            # active-active only
+ *         localAs: 65116                # the directors' AS
+ *         peers:
+ *           - { address: 192.168.116.1, as: 65000 }   # the router(s); optional `multihop: 2`
+ *         holdTime: 9                   # seconds (3..65535), keepaliveTime default holdTime / 3
+ *         bfd: false
+ *         announce: [192.168.116.200]   # default: every service VIP of the cluster
  *       services:
  *         - name: http                  # optional label
  *           protocol: tcp               # tcp | udp | sctp; or `fwmark: 10` (+ `family: ipv4|ipv6`)
@@ -112,6 +120,34 @@ export interface DirectorSpec extends Located {
 /** Who writes a cluster's IPVS table and VIPs: lvsctl itself (ipvsadm) or keepalived on the directors. */
 export type ClusterEngine = 'ipvsadm' | 'keepalived';
 export const CLUSTER_ENGINES: readonly ClusterEngine[] = ['ipvsadm', 'keepalived'];
+
+/**
+ * How the directors of a cluster share its VIPs: one at a time (one director, or keepalived's VRRP pair), or
+ * all at once, each announcing the VIPs over BGP to a router that spreads flows over them by ECMP.
+ */
+export type ClusterMode = 'active-passive' | 'active-active';
+
+/** A BGP neighbour of every director of an active-active cluster (the upstream router). */
+export interface BgpPeerSpec {
+  address: string;
+  family: AddressFamily;
+  as: number;
+  /** eBGP multihop TTL, for a peer that is not on the director's link. */
+  multihop?: number;
+}
+
+/** The BGP announcement of an active-active cluster's VIPs (BIRD on each director, docs/scale-out.md). */
+export interface BgpSpec {
+  localAs: number;
+  peers: BgpPeerSpec[];
+  /** Seconds without a message from the peer before the session (and the routes learnt from it) is dropped. */
+  holdTime: number;
+  keepaliveTime: number;
+  /** BFD on every session: failure detection in milliseconds instead of the hold time. */
+  bfd: boolean;
+  /** The VIPs announced as /32 (/128) routes: `announce` as written, else every service VIP of the cluster. */
+  announce: string[];
+}
 
 /** The VRRP instance of a keepalived cluster (one per cluster, holding every VIP of it). */
 export interface VrrpSpec {
@@ -221,6 +257,9 @@ export interface ClusterSpec extends Located {
   engine: ClusterEngine;
   /** Set for keepalived clusters. */
   vrrp?: VrrpSpec;
+  mode: ClusterMode;
+  /** Set for active-active clusters. */
+  bgp?: BgpSpec;
   services: ServiceSpec[];
 }
 

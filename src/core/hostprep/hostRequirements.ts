@@ -126,6 +126,17 @@ function addDirectors(cluster: ClusterSpec, hosts: Map<string, HostSpec>, builde
     }
     // engine keepalived: the VIPs are keepalived's (VRRP adds them on the master only).
     if (cluster.engine === 'keepalived') continue;
+    if (cluster.mode === 'active-active') {
+      // Every director holds every VIP at once; the router reaches them by the BGP routes, never by ARP.
+      arpSysctls(b, dev, 'active-active');
+      for (const vip of uniqueVips(cluster)) {
+        b.address({
+          address: vip.address, family: vip.family, prefix: hostPrefix(vip.family), dev: 'lo', nodad: vip.family === 'inet6',
+          why: 'active-active: every director accepts the packets the router sends it for the VIP (on lo, so no director answers ARP for it; BIRD announces the route)',
+        });
+      }
+      continue;
+    }
     for (const vip of uniqueVips(cluster)) {
       const a: AddressRequirement = {
         address: vip.address, family: vip.family, prefix: hostPrefix(vip.family), dev,
@@ -192,7 +203,9 @@ function addRealServers(cluster: ClusterSpec, hosts: Map<string, HostSpec>, buil
 function arpSysctls(b: Builder, dev: string | undefined, method: string): void {
   const why = method === 'dr'
     ? 'DR: the VIP is on lo; only the director may answer ARP for it, or clients\' traffic bypasses the director'
-    : 'TUN: the VIP is on the tunnel device; only the director may answer ARP for it on a shared LAN';
+    : method === 'active-active'
+      ? 'active-active: every director has the VIP on lo; none may answer ARP for it, the router reaches them by their BGP routes'
+      : 'TUN: the VIP is on the tunnel device; only the director may answer ARP for it on a shared LAN';
   b.sysctl('net.ipv4.conf.all.arp_ignore', 1, `${why} (arp_ignore=1: answer only for addresses of the receiving interface)`);
   b.sysctl('net.ipv4.conf.all.arp_announce', 2, `${why} (arp_announce=2: never use the VIP as ARP source)`);
   if (dev) {

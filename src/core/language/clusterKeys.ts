@@ -74,6 +74,32 @@ const DIRECTOR: FieldSpec = {
 };
 
 export const ENGINES = ['ipvsadm', 'keepalived'] as const;
+export const MODES = ['active-passive', 'active-active'] as const;
+
+const BGP: FieldSpec = {
+  type: 'object',
+  doc: 'Active-active clusters: every director announces the VIPs to the router over BGP (BIRD, `lvsctl render --bird`); the router spreads the flows by ECMP. See docs/scale-out.md.',
+  fields: {
+    localAs: { type: 'integer', doc: 'The directors\' AS number (1..4294967295; private: 64512..65534, 4200000000..4294967294).', example: '65116' },
+    peers: {
+      type: 'list',
+      doc: 'The routers every director opens a BGP session to.',
+      item: {
+        type: 'object',
+        doc: 'A BGP peer (`neighbor ADDRESS as AS`).',
+        fields: {
+          address: { type: 'address', doc: 'The router\'s address on the directors\' link.', example: '192.168.116.1' },
+          as: { type: 'integer', doc: 'The router\'s AS number.', example: '65000' },
+          multihop: { type: 'integer', doc: 'eBGP multihop TTL (1..255) for a peer that is not on the directors\' link.', example: '2' },
+        },
+      },
+    },
+    holdTime: { type: 'integer', doc: 'BGP hold time in seconds (3..65535, default 90): the router drops a silent director\'s routes after it.', example: '9' },
+    keepaliveTime: { type: 'integer', doc: 'Seconds between keepalives (default: a third of the hold time).', example: '3' },
+    bfd: { type: 'boolean', doc: 'BFD on every session (`bfd on`): failure detection in milliseconds; the router must run BFD too.' },
+    announce: { type: 'list', item: { type: 'address', doc: 'A VIP of the cluster.' }, doc: 'The VIPs to announce (as /32 or /128 routes); default every service VIP of the cluster.' },
+  },
+};
 export const HEALTH_CHECK_TYPES = ['tcp', 'http', 'https', 'dns', 'smtp', 'misc'] as const;
 export const DNS_TYPES = ['A', 'NS', 'CNAME', 'SOA', 'MX', 'TXT', 'AAAA'] as const;
 
@@ -198,6 +224,8 @@ const CLUSTER: FieldSpec = {
     prune: { type: 'boolean', doc: 'Delete IPVS services on the directors that this file does not declare (default `false`).' },
     engine: { type: 'enum', values: ENGINES, doc: 'Who writes the IPVS table and holds the VIPs: `ipvsadm` (default: lvsctl writes the table) or `keepalived` (lvsctl renders keepalived.conf; keepalived moves the VIPs by VRRP and runs the health checks). See docs/ha.md.' },
     vrrp: VRRP,
+    mode: { type: 'enum', values: MODES, doc: 'How the directors share the VIPs: `active-passive` (default: one director, or the VRRP master, holds them) or `active-active` (every director holds them on `lo` and announces them over `bgp`; use the `mh` scheduler). See docs/scale-out.md.' },
+    bgp: BGP,
     services: { type: 'list', item: SERVICE, doc: 'The virtual services of the cluster.' },
   },
 };
