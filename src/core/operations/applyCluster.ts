@@ -32,6 +32,11 @@ function sharedConfirm(count: number, ask: () => Promise<'commit' | 'rollback' |
 
 /** Applies to every director of the previews concurrently; results in preview order. */
 export async function applyCluster(pool: SshPool, loaded: LoadedCluster, previews: readonly DirectorPreview[], options: ApplyClusterOptions): Promise<DirectorResult[]> {
+  // keepalived owns the IPVS services of an engine: keepalived cluster (it does not restore what others change):
+  // the ipvsadm engine never writes them; its own apply is core/keepalived/applyKeepalivedCluster.ts.
+  if (loaded.cluster.engine === 'keepalived') {
+    throw new Error(`cluster ${loaded.cluster.name} has engine keepalived: keepalived owns its IPVS table, the ipvsadm engine does not write it`);
+  }
   const link = options.link ?? ((host: string) => poolLink(pool, host));
   const confirm = options.confirm ? sharedConfirm(previews.length, options.confirm) : undefined;
   return Promise.all(previews.map((p) => {
