@@ -10,10 +10,10 @@ import type { HeldLock } from '../../src/core/apply/remoteLock';
 import { validateClusterFile } from '../../src/core/clusterFile/validate';
 import type { ClusterFile } from '../../src/core/clusterFile/types';
 import { parseRules } from '../../src/core/ipvs/rulesParser';
-import { applyKeepalivedCluster, compareKeepalivedTable, type KeepalivedLink } from '../../src/core/keepalived/applyKeepalivedCluster';
+import { applyKeepalivedCluster, compareKeepalivedTable, vipHolders, type KeepalivedLink } from '../../src/core/keepalived/applyKeepalivedCluster';
 import { keepalivedPlanHasChanges, normaliseConf, planKeepalivedDirector } from '../../src/core/keepalived/keepalivedPlan';
 import {
-  checkNewConfCommand, discardNewConfCommand, keepalivedLiveCommand, parseKeepalivedLive, reloadCommand, restoreConfCommand, swapConfCommand,
+  bridgeVipsCommand, checkNewConfCommand, discardNewConfCommand, unbridgeVipsCommand, keepalivedLiveCommand, parseKeepalivedLive, reloadCommand, restoreConfCommand, swapConfCommand,
   writeNewConfCommand, type KeepalivedLive,
 } from '../../src/core/keepalived/keepalivedRemote';
 import { renderKeepalivedConf } from '../../src/core/keepalived/renderKeepalivedConf';
@@ -118,6 +118,9 @@ class FakeDirector implements KeepalivedLink {
     if (same(restoreConfCommand())) return 'restore';
     if (same(discardNewConfCommand())) return 'discard';
     if (same(writeNewConfCommand(''))) return 'write';
+    if (same(bridgeVipsCommand(['10.116.0.201']))) return 'bridge';
+    if (same(unbridgeVipsCommand(['10.116.0.201']))) return 'unbridge';
+    if (same(bridgeVipsCommand(['10.116.0.201'], 'eth0'))) return 'vip-back-on-eth0';
     return `unknown ${c.argv.join(' ')}`;
   }
 }
@@ -135,6 +138,29 @@ describe('applyKeepalivedCluster (scripted directors)', () => {
     assert.deepEqual(r.vipHolders, ['director']);
     assert.deepEqual(d.ran, ['lock', 'write', 'check', 'swap', 'reload', 'live', 'unlock']);
     assert.ok(d2.ran.indexOf('check') < d.ran.length && d2.ran.indexOf('swap') > d2.ran.indexOf('check'));
+  });
+
+  it('a director carrying the VIP without keepalived (from the ipvsadm engine) gets it on lo until keepalived holds it', async () => {
+    const d = new FakeDirector('director');
+    const d2 = new FakeDirector('director2');
+    d.vip = true;
+    const found = [{ address: '10.116.0.201', dev: 'eth0' }];
+    const p = [planKeepalivedDirector(model, 'lab-ha', 'director', 'lvs-ha.yaml', live({ pid: undefined, addresses: found })),
+      planKeepalivedDirector(model, 'lab-ha', 'director2', 'lvs-ha.yaml', live({ pid: undefined }))];
+    const r = await applyKeepalivedCluster((h) => (h === 'director' ? d : d2), model, 'lab-ha', p, options);
+    assert.deepEqual(r.directors.map((x) => x.status), ['applied', 'applied']);
+    assert.deepEqual(d.ran, ['lock', 'write', 'check', 'bridge', 'swap', 'reload', 'live', 'unbridge', 'unlock']);
+    assert.ok(!d2.ran.includes('bridge'), 'director2 carried no VIP');
+    // On lo the VIP is no VRRP holder: the read back waits for it on the interface.
+    const onLo = live({ addresses: [{ address: '10.116.0.201', dev: 'lo' }] });
+    assert.deepEqual(vipHolders(cluster, new Map([['director', onLo]])), { holders: [], partial: [] });
+    // A read back that fails stops the keepalived it started, puts the VIP back on eth0, then takes it off lo.
+    const f = new FakeDirector('director');
+    const f2 = new FakeDirector('director2');
+    const failed = await applyKeepalivedCluster((h) => (h === 'director' ? f : f2), model, 'lab-ha', p, { ...options, readbackTimeoutMs: 1 });
+    assert.deepEqual(failed.directors.map((x) => x.status), ['rolled-back', 'rolled-back']);
+    const tail = f.ran.slice(f.ran.indexOf('restore'));
+    assert.deepEqual(tail, ['restore', 'reload-or-stop', 'vip-back-on-eth0', 'unbridge', 'unlock']);
   });
 
   it('one director refusing the configuration changes nothing anywhere', async () => {

@@ -24,6 +24,7 @@ import type { RemoteCommand } from '../ssh/remoteCommand';
 import { clusterPartOf, keepalivedExpectedTable, keepalivedPlanHasChanges, type KeepalivedDirectorPlan } from './keepalivedPlan';
 import type { ConfCheck, KeepalivedLive, ReloadAction } from './keepalivedRemote';
 import {
+  bridgeVipsCommand, unbridgeVipsCommand,
   checkNewConfCommand, confCheckMeaning, discardNewConfCommand, KEEPALIVED_CONF_NEW, KEEPALIVED_LOCK_DIR, keepalivedLiveCommand, reloadCommand,
   restoreConfCommand, swapConfCommand, writeNewConfCommand,
 } from './keepalivedRemote';
@@ -123,7 +124,8 @@ export function vipHolders(cluster: ClusterSpec, lives: ReadonlyMap<string, Keep
   const holders: string[] = [];
   const partial: string[] = [];
   for (const [host, live] of lives) {
-    const held = vips.filter((v) => live.addresses.some((a) => a.address === v));
+    // On lo a VIP is a host address (DR real servers, the bridge while keepalived starts), never VRRP's.
+    const held = vips.filter((v) => live.addresses.some((a) => a.address === v && a.dev !== 'lo'));
     if (held.length === vips.length && vips.length > 0) holders.push(host);
     else if (held.length > 0) partial.push(host);
   }
@@ -168,6 +170,20 @@ export async function applyKeepalivedCluster(link: (host: string) => KeepalivedL
   const changing = plans.filter(keepalivedPlanHasChanges);
   const locks = new Map<string, HeldLock>();
   const swapped: string[] = [];
+  const bridged = new Map<string, string[]>();
+  /** Takes the VIPs off lo again (after the read back, whatever it found); a failure is told, not fatal. */
+  const unbridge = async (): Promise<void> => {
+    for (const [host, held] of bridged) {
+      try {
+        await link(host).run(unbridgeVipsCommand(held));
+        options.onEvent?.(host, 'unbridged', held.join(', '));
+      } catch (err) {
+        const r = results.get(host);
+        if (r) r.error = `${r.error ? `${r.error}; ` : ''}the VIPs put on lo while keepalived started could not be removed (${message(err)}): ip addr del VIP/32 dev lo`;
+      }
+    }
+    bridged.clear();
+  };
   try {
     // 1. Locks, NEW files and keepalived -t everywhere before anything is swapped.
     for (const p of changing) locks.set(p.host, await link(p.host).lock(options.holder, options.lockWaitSeconds));
@@ -202,7 +218,21 @@ export async function applyKeepalivedCluster(link: (host: string) => KeepalivedL
       }
       return result();
     }
-    // 2. Swap and reload.
+    // 2. Swap and reload. A director that carries the VIPs without keepalived (the cluster moves from the
+    // ipvsadm engine) gets them on lo too until the read back: keepalived deletes them from the interface when it
+    // starts and adds them back only once it is master (the master-down interval), and the VIP must keep answering.
+    const vips = [...new Set(cluster.services.map((s) => s.vip).filter((v): v is string => v !== undefined))];
+    for (const p of changing) {
+      const held = vips.filter((v) => p.live?.addresses.some((a) => a.address === v && a.dev !== 'lo'));
+      if (!p.notRunning || held.length === 0) continue;
+      try {
+        await link(p.host).run(bridgeVipsCommand(held));
+        bridged.set(p.host, held);
+        options.onEvent?.(p.host, 'bridged', `${held.join(', ')} on lo while keepalived starts`);
+      } catch (err) {
+        options.onEvent?.(p.host, 'bridge-failed', message(err));
+      }
+    }
     for (const c of checks) {
       const l = link(c.host);
       const r: KeepalivedDirectorResult = { host: c.host, status: 'applied' };
@@ -233,6 +263,7 @@ export async function applyKeepalivedCluster(link: (host: string) => KeepalivedL
       await sleep(options.pollMs ?? 500);
     }
     if (!failedEarly && last.problems.length === 0) {
+      await unbridge();
       return { directors: plans.map((p) => results.get(p.host) as KeepalivedDirectorResult), vipHolders: last.holders, down: last.down };
     }
     // 4. Restore what was swapped.
@@ -251,8 +282,28 @@ export async function applyKeepalivedCluster(link: (host: string) => KeepalivedL
         r.rollbackError = message(err);
       }
     }
+    // Stopping the keepalived this apply started took the VIPs off the interface: back where they were found.
+    for (const [host, held] of bridged) {
+      const p = plans.find((x) => x.host === host);
+      const byDev = new Map<string, string[]>();
+      for (const v of held) {
+        const dev = p?.live?.addresses.find((a) => a.address === v && a.dev !== 'lo')?.dev;
+        if (dev) byDev.set(dev, [...(byDev.get(dev) ?? []), v]);
+      }
+      for (const [dev, vs] of byDev) {
+        try {
+          await link(host).run(bridgeVipsCommand(vs, dev));
+        } catch (err) {
+          const r = results.get(host) as KeepalivedDirectorResult;
+          r.status = 'rollback-failed';
+          r.rollbackError = `${r.rollbackError ? `${r.rollbackError}; ` : ''}putting ${vs.join(', ')} back on ${dev} failed: ${message(err)}`;
+        }
+      }
+    }
+    await unbridge();
     return { directors: plans.map((p) => results.get(p.host) as KeepalivedDirectorResult), vipHolders: last.holders, down: last.down };
   } finally {
+    await unbridge();
     for (const l of locks.values()) l.release();
   }
 }

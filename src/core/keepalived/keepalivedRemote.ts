@@ -11,6 +11,7 @@ import type { Diagnostic } from '../diagnostics';
 import { parseRules } from '../ipvs/rulesParser';
 import type { IpvsTable } from '../ipvs/types';
 import type { CommandOutput, RemoteCommand } from '../ssh/remoteCommand';
+import { shellQuote } from '../ssh/shellQuote';
 
 export const KEEPALIVED_CONF = '/etc/keepalived/keepalived.conf';
 /** The new configuration, written beside the live one (same directory: the swap is one rename). */
@@ -170,4 +171,22 @@ export function restoreConfCommand(): RemoteCommand<void> {
 /** Removes a new configuration that was refused (the live one stays untouched). */
 export function discardNewConfCommand(): RemoteCommand<void> {
   return { argv: ['rm', '-f', KEEPALIVED_CONF_NEW], timeoutMs: 30_000, parse: () => undefined };
+}
+
+/**
+ * The VIPs as host addresses on `lo` (`ip addr add VIP/32|/128 dev lo`, one argv each, joined with &&):
+ * while keepalived starts on a director that already carries them (a cluster moving from the ipvsadm engine)
+ * it first deletes them from the interface and adds them back only once it is master; on `lo` the director
+ * keeps accepting (and answering ARP for) the VIPs meanwhile. Addresses already on `dev` are skipped (another
+ * `dev`: a failed apply puts them back where it found them).
+ */
+export function bridgeVipsCommand(vips: readonly string[], dev = 'lo'): RemoteCommand<void> {
+  const adds = vips.map((v) => `{ ip -o addr show dev ${shellQuote([dev])} | grep -qF ${shellQuote([` ${v}/`])} || ${shellQuote(['ip', 'addr', 'add', `${v}/${v.includes(':') ? 128 : 32}`, 'dev', dev])}; }`);
+  return { argv: ['sh', '-c', adds.join(' && ') || 'true'], timeoutMs: 30_000, parse: () => undefined };
+}
+
+/** Removes what bridgeVipsCommand added (an address already gone is no failure). */
+export function unbridgeVipsCommand(vips: readonly string[]): RemoteCommand<void> {
+  const dels = vips.map((v) => `{ ! ip -o addr show dev lo | grep -qF ${shellQuote([` ${v}/`])} || ${shellQuote(['ip', 'addr', 'del', `${v}/${v.includes(':') ? 128 : 32}`, 'dev', 'lo'])}; }`);
+  return { argv: ['sh', '-c', dels.join(' && ') || 'true'], timeoutMs: 30_000, parse: () => undefined };
 }
