@@ -62,8 +62,15 @@ describe('active/active directors behind ECMP on the lab (lab-ecmp)', { skip }, 
       // directors, mh with mh-port over the real servers.
       const before = await Promise.all(DIRECTORS.map(connections));
       const answers = (await labRun('client', `for i in $(seq 40); do curl -s --connect-timeout 2 -m 3 http://${VIP}/ || echo FAIL; done`)).trim().split('\n');
-      const after = await Promise.all(DIRECTORS.map(connections));
-      const grew = after.map((n, i) => n - before[i]);
+      // IPVS folds its per-CPU counters into what ipvsadm shows every 2 s (the estimator): poll (bounded) until
+      // they account for the 40 connections.
+      let grew: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        const after = await Promise.all(DIRECTORS.map(connections));
+        grew = after.map((n, j) => n - before[j]);
+        if (grew[0] + grew[1] >= 40) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
       process.stdout.write(`# ecmp: 40 connections → director ${grew[0]}, director2 ${grew[1]}; answers rs1 ${answers.filter((a) => a === 'rs1').length}, rs2 ${answers.filter((a) => a === 'rs2').length}\n`);
       assert.ok(!answers.includes('FAIL'), answers.join(' '));
       assert.deepEqual(new Set(answers), new Set(['rs1', 'rs2']), answers.join(' '));
