@@ -67,10 +67,13 @@ function targets(directors: readonly string[], hosts: readonly string[]): Target
   return out;
 }
 
-export async function importDirectors(request: DirectorsImportRequest): Promise<DirectorsImport> {
-  const list = targets(request.directors, request.hosts);
-  const byName = new Map(list.map((t) => [t.name, t]));
-  const pool = new SshPool({
+/**
+ * One SSH pool over import destinations: each target's name resolves as OpenSSH would resolve its destination
+ * (`request.sshConfig` as `ssh -F`), and the resolution is kept on the target for the file's ssh settings.
+ */
+export function destinationPool<T extends { dest: SshDestination; resolved?: ResolvedHost }>(byName: ReadonlyMap<string, T>,
+  request: Pick<DirectorsImportRequest, 'connect' | 'sshConfig'>): SshPool {
+  return new SshPool({
     ...request.connect,
     idleTimeoutMs: 30_000,
     resolve: async (name) => {
@@ -84,6 +87,12 @@ export async function importDirectors(request: DirectorsImportRequest): Promise<
       return t.resolved;
     },
   });
+}
+
+export async function importDirectors(request: DirectorsImportRequest): Promise<DirectorsImport> {
+  const list = targets(request.directors, request.hosts);
+  const byName = new Map(list.map((t) => [t.name, t]));
+  const pool = destinationPool(byName, request);
   let outcomes;
   try {
     outcomes = await pool.runOnHosts(list.map((t) => t.name), (name) => factsCommand(byName.get(name)?.role ?? 'host'));

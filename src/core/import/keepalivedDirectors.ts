@@ -4,13 +4,11 @@
  * caller's prompts), imported like files. Warnings name the director, the file and the line
  * (`lvs1:/etc/keepalived/conf.d/web.conf:12`); the hosts get the ssh settings the import used.
  */
-import { SshPool } from '../ssh/connectionPool';
-import { resolveHost } from '../ssh/resolveHost';
 import type { ResolvedHost } from '../ssh/types';
 import { draftFromKeepalived } from './draftFromKeepalived';
 import type { KeepalivedSource } from './draftFromKeepalived';
 import type { DirectorsImport, DirectorsImportRequest, ImportFailure } from './importDirectors';
-import { ImportUsageError } from './importDirectors';
+import { destinationPool, ImportUsageError } from './importDirectors';
 import { hostNameFor, parseDestination, uniqueName } from './importNames';
 import type { SshDestination } from './importNames';
 import { importedSsh } from './importSsh';
@@ -54,21 +52,7 @@ export async function importKeepalivedDirectors(request: KeepalivedDirectorsRequ
     list.push({ name: uniqueName(hostNameFor(dest.host), taken), text, dest });
   }
   if (list.length === 0) throw new ImportUsageError('at least one director is needed');
-  const byName = new Map(list.map((t) => [t.name, t]));
-  const pool = new SshPool({
-    ...request.connect,
-    idleTimeoutMs: 30_000,
-    resolve: async (name) => {
-      const t = byName.get(name);
-      if (!t) throw new Error(`no destination named ${name}`);
-      const settings = { ...(t.dest.user !== undefined ? { user: t.dest.user } : {}), ...(t.dest.port !== undefined ? { port: t.dest.port } : {}) };
-      t.resolved = await resolveHost(t.dest.host, settings, {
-        ...(request.sshConfig ? { configFile: request.sshConfig.path } : {}),
-        ...(request.connect.log ? { log: request.connect.log } : {}),
-      });
-      return t.resolved;
-    },
-  });
+  const pool = destinationPool(new Map(list.map((t) => [t.name, t])), request);
   const confs = new Map<string, RemoteConf>();
   const failures: ImportFailure[] = [];
   try {

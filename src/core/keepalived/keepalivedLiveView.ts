@@ -7,19 +7,12 @@
  */
 import { realServerKeyString, serviceKeyString } from '../ipvs/types';
 import type { ClusterLiveView } from '../operations/clusterLiveView';
-import { serverViewKey } from '../operations/clusterLiveView';
+import { emptyLiveView, serverViewKey } from '../operations/clusterLiveView';
 import type { LoadedCluster } from '../operations/clusterSelection';
 import type { DirectorReadOutcome } from './keepalivedClusterStatus';
 
 export function keepalivedLiveView(loaded: LoadedCluster, outcomes: readonly DirectorReadOutcome[]): ClusterLiveView {
-  const view: ClusterLiveView = { cluster: loaded.cluster.name, directors: [], reachable: 0, services: new Map(), servers: new Map(), drift: false };
-  for (const s of loaded.desired.services) {
-    const sid = serviceKeyString(s.key);
-    view.services.set(sid, { presentOn: 0, drift: [] });
-    for (const rs of s.realServers) {
-      view.servers.set(serverViewKey(sid, realServerKeyString(rs)), { presentOn: 0, weights: [], desiredWeight: rs.weight, activeConn: 0, inactConn: 0, drained: false, drift: [] });
-    }
-  }
+  const view = emptyLiveView(loaded);
   for (const o of outcomes) {
     if ('error' in o) { view.directors.push({ host: o.host, reachable: false, error: o.error, changes: 0, foreign: [] }); continue; }
     view.reachable++;

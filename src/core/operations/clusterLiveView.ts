@@ -60,7 +60,8 @@ function stepText(step: PlanStep, host: string): string {
   return `${host}: ${what}`;
 }
 
-export function clusterLiveView(loaded: LoadedCluster, previews: readonly DirectorPreview[]): ClusterLiveView {
+/** The view of a cluster before any director is read: every service and real server of the file, seen nowhere. */
+export function emptyLiveView(loaded: LoadedCluster): ClusterLiveView {
   const view: ClusterLiveView = { cluster: loaded.cluster.name, directors: [], reachable: 0, services: new Map(), servers: new Map(), drift: false };
   for (const s of loaded.desired.services) {
     const sid = serviceKeyString(s.key);
@@ -69,6 +70,11 @@ export function clusterLiveView(loaded: LoadedCluster, previews: readonly Direct
       view.servers.set(serverViewKey(sid, realServerKeyString(rs)), { presentOn: 0, weights: [], desiredWeight: rs.weight, activeConn: 0, inactConn: 0, drained: false, drift: [] });
     }
   }
+  return view;
+}
+
+export function clusterLiveView(loaded: LoadedCluster, previews: readonly DirectorPreview[]): ClusterLiveView {
+  const view = emptyLiveView(loaded);
   for (const p of previews) {
     if (!p.live || !p.plan) {
       view.directors.push({ host: p.host, reachable: false, error: p.error ?? 'not read', changes: 0, foreign: [] });
