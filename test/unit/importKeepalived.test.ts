@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { validateClusterFile } from '../../src/core/clusterFile/validate';
 import type { ClusterFile } from '../../src/core/clusterFile/types';
 import { importKeepalivedConfs, readKeepalivedConf } from '../../src/core/import/keepalivedImport';
-import type { KeepalivedSite, SiteService } from '../../src/core/import/keepalivedSite';
+import type { KeepalivedSite, SiteService } from '../../src/core/import/keepalivedSiteTypes';
 import type { IncludeFileSystem } from '../../src/core/keepalivedConf/includeResolver';
 import { renderKeepalivedConf } from '../../src/core/keepalived/renderKeepalivedConf';
 

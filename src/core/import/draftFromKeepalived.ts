@@ -17,8 +17,8 @@ import { portToServiceName } from '../ipvs/wellKnownServices';
 import type { DraftCluster, DraftDirector, DraftHealthCheck, DraftHost, DraftRealServer, DraftService, DraftVrrp, ImportDraft } from './importDraft';
 import { emptyDraft } from './importDraft';
 import { uniqueName } from './importNames';
-import type { KeepalivedSite, SiteInstance, SiteLocation, SiteService } from './keepalivedSite';
-import { formatSiteWarning } from './keepalivedSite';
+import type { KeepalivedSite, SiteInstance, SiteLocation, SiteService } from './keepalivedSiteTypes';
+import { formatSiteWarning } from './keepalivedSiteTypes';
 
 export interface KeepalivedSource {
   site: KeepalivedSite;

@@ -16,7 +16,7 @@ import { importText } from './importText';
 import { DEFAULT_KEEPALIVED_CONF, readRemoteKeepalivedConf } from './keepalivedConfRemote';
 import type { RemoteConf } from './keepalivedConfRemote';
 import { readKeepalivedConf } from './keepalivedImport';
-import type { KeepalivedSite } from './keepalivedSite';
+import type { KeepalivedSite } from './keepalivedSiteTypes';
 
 export interface KeepalivedDirectorsRequest extends Omit<DirectorsImportRequest, 'hosts'> {
   /** The configuration's path on the directors (default /etc/keepalived/keepalived.conf). */

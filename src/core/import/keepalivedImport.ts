@@ -12,7 +12,7 @@ import { draftFromKeepalived } from './draftFromKeepalived';
 import { importText } from './importText';
 import type { ImportResult } from './importText';
 import { readKeepalivedSite } from './keepalivedSite';
-import type { KeepalivedSite } from './keepalivedSite';
+import type { KeepalivedSite } from './keepalivedSiteTypes';
 
 export interface KeepalivedConfSource {
   /** The file's path (absolute for include resolution; as shown in warnings). */

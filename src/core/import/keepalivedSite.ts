@@ -7,125 +7,23 @@
  * status codes 200-299 when none are given, scheduler wlc, method NAT, protocol TCP, weight 1).
  *
  * Every statement is either read into the site or reported as a warning naming its file and line: nothing is
- * dropped silently. The import (draftFromKeepalived.ts) and the round-trip tests use the same reading, so a
+ * dropped silently. The site's shape is keepalivedSiteTypes.ts; the checkers and their timing inheritance are
+ * read by keepalivedSiteChecks.ts. The import (draftFromKeepalived.ts) and the round-trip tests use the same reading, so a
  * rendered configuration read back must give the same site.
  */
-import type { DnsRecordType, HealthCheckSpec, HealthCheckType } from '../clusterFile/types';
 import { ipv4NetmaskPrefix, parseAddress } from '../ipvs/address';
 import { SCHED_FLAGS, SCHEDULERS } from '../ipvs/types';
 import type { AddressFamily, ForwardingMethod, Protocol, SchedFlag, Scheduler, TunnelChecksum, TunnelType } from '../ipvs/types';
 import type { ConfNode, ParsedConf } from '../keepalivedConf/confParser';
+import { CHECKERS, UNSUPPORTED_CHECKERS, int, num, readChecker, readTiming } from './keepalivedSiteChecks';
+import type { SiteNotes, Timing } from './keepalivedSiteChecks';
+import { KEEPALIVED_DEFAULTS } from './keepalivedSiteTypes';
+import type { KeepalivedSite, SiteInstance, SiteLocation, SiteRealServer, SiteService, SiteServiceKey, SiteVip } from './keepalivedSiteTypes';
 
-/** Where a statement is: its file and 1-based line. */
-export interface SiteLocation {
-  file: string;
-  line: number;
-}
-
-export interface SiteWarning extends SiteLocation {
-  text: string;
-}
-
-export interface SiteVip {
-  address: string;
-  family: AddressFamily;
-  prefix?: number;
-  dev?: string;
-  label?: string;
-  at: SiteLocation;
-}
-
-export interface SiteInstance {
-  name: string;
-  at: SiteLocation;
-  state?: string;
-  interface?: string;
-  virtualRouterId?: number;
-  priority: number;
-  advertInterval: number;
-  preempt: boolean;
-  preemptDelay?: number;
-  accept: boolean;
-  version: number;
-  unicastSrc?: string;
-  peers: string[];
-  vips: SiteVip[];
-  excluded: SiteVip[];
-}
-
-export interface SiteRealServer {
-  address: string;
-  family: AddressFamily;
-  port: number;
-  weight: number;
-  method: ForwardingMethod;
-  tunnel?: { type: TunnelType; port?: number; checksum?: TunnelChecksum };
-  upperThreshold: number;
-  lowerThreshold: number;
-  healthCheck?: HealthCheckSpec;
-  at: SiteLocation;
-}
-
-export type SiteServiceKey = { kind: 'addr'; address: string; port: number; protocol: Protocol } | { kind: 'fwmark'; fwmark: number };
-
-export interface SiteService {
-  key: SiteServiceKey;
-  family: AddressFamily;
-  scheduler: Scheduler;
-  schedulerFlags: SchedFlag[];
-  onePacket: boolean;
-  persistence?: { timeout: number; netmask?: string };
-  pe?: 'sip';
-  quorum: number;
-  hysteresis: number;
-  sorryServer?: { address: string; port: number };
-  realServers: SiteRealServer[];
-  at: SiteLocation;
-}
-
-export interface KeepalivedSite {
-  /** The main file's path, as the caller names it. */
-  file: string;
-  routerId?: string;
-  strict: boolean;
-  /** `lvs_sync_daemon IF INSTANCE` of global_defs (or an instance's old lvs_sync_daemon_interface). */
-  syncDaemon?: { interface: string; instance: string };
-  instances: SiteInstance[];
-  services: SiteService[];
-  warnings: SiteWarning[];
-}
-
-/** keepalived's defaults (keepalived/check/check_data.c, check_api.c of 2.2.x). */
-export const KEEPALIVED_DEFAULTS = {
-  delayLoop: 60, connectTimeout: 5, retry: 1, miscRetry: 0, delayBeforeRetry: 1, scheduler: 'wlc', method: 'nat', weight: 1,
-  priority: 100, advertInterval: 1, vrrpVersion: 2, statusCodes: { min: 200, max: 299 },
-} as const;
-
-const CHECKERS: Readonly<Record<string, HealthCheckType>> = {
-  TCP_CHECK: 'tcp', HTTP_GET: 'http', SSL_GET: 'https', DNS_CHECK: 'dns', SMTP_CHECK: 'smtp', MISC_CHECK: 'misc',
-};
-const UNSUPPORTED_CHECKERS = new Set(['PING_CHECK', 'UDP_CHECK', 'FILE_CHECK', 'BFD_CHECK']);
 const METHODS: Readonly<Record<string, ForwardingMethod>> = { NAT: 'nat', DR: 'dr', TUN: 'tun' };
 const PROTOCOLS: Readonly<Record<string, Protocol>> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
-const DNS_TYPES: readonly DnsRecordType[] = ['A', 'NS', 'CNAME', 'SOA', 'MX', 'TXT', 'AAAA'];
 
-/** Timing keys a virtual server, a real server and a checker may each set (the nearer one wins). */
-interface Timing {
-  delayLoop?: number;
-  connectTimeout?: number;
-  retry?: number;
-  delayBeforeRetry?: number;
-  warmup?: number;
-  inhibit?: boolean;
-}
-
-const num = (text: string | undefined): number | undefined => {
-  if (text === undefined || !/^\d+(\.\d+)?$/.test(text)) return undefined;
-  return Number(text);
-};
-const int = (text: string | undefined): number | undefined => (text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined);
-
-class SiteReader {
+class SiteReader implements SiteNotes {
   readonly site: KeepalivedSite;
 
   constructor(private readonly parsed: ParsedConf, file: string) {
@@ -136,12 +34,12 @@ class SiteReader {
     return { file: n.file ?? this.site.file, line: n.keyword.range.start.line + 1 };
   }
 
-  private warn(n: ConfNode, text: string): void {
+  warn(n: ConfNode, text: string): void {
     this.site.warnings.push({ ...this.at(n), text });
   }
 
   /** A statement the cluster file has no key for. */
-  private lost(n: ConfNode, where: string, why = 'the cluster file has no key for it'): void {
+  lost(n: ConfNode, where: string, why = 'the cluster file has no key for it'): void {
     const words = [n.keyword.text, ...n.args.map((a) => a.text)].join(' ');
     this.warn(n, `"${words}"${n.block ? ' { … }' : ''} in ${where} is not imported: ${why}`);
   }
@@ -294,7 +192,7 @@ class SiteReader {
     const realServers: ConfNode[] = [];
     for (const n of b.block?.children ?? []) {
       const v = n.args.map((t) => t.text);
-      if (this.timing(n, timing)) continue;
+      if (readTiming(n, timing)) continue;
       switch (n.keyword.text) {
         case 'lb_algo': case 'lvs_sched':
           if ((SCHEDULERS as readonly string[]).includes(v[0] ?? '')) svc.scheduler = v[0] as Scheduler;
@@ -360,20 +258,6 @@ class SiteReader {
     this.site.services.push(svc);
   }
 
-  /** Reads a timing key into `into`; false when `n` is none. */
-  private timing(n: ConfNode, into: Timing): boolean {
-    const v = n.args[0]?.text;
-    switch (n.keyword.text) {
-      case 'delay_loop': { const x = num(v); if (x !== undefined) into.delayLoop = x; return true; }
-      case 'connect_timeout': { const x = num(v); if (x !== undefined) into.connectTimeout = x; return true; }
-      case 'retry': case 'nb_get_retry': { const x = int(v); if (x !== undefined) into.retry = x; return true; }
-      case 'delay_before_retry': { const x = num(v); if (x !== undefined) into.delayBeforeRetry = x; return true; }
-      case 'warmup': { const x = num(v); if (x !== undefined) into.warmup = x; return true; }
-      case 'inhibit_on_failure': into.inhibit = v === undefined || v === 'true' || v === 'on' || v === 'yes'; return true;
-      default: return false;
-    }
-  }
-
   private method(n: ConfNode, where: string): { method: ForwardingMethod; tunnel?: SiteRealServer['tunnel'] } | undefined {
     const v = n.args.map((t) => t.text);
     const method = METHODS[v[0] ?? ''];
@@ -404,7 +288,7 @@ class SiteReader {
     const checkers: ConfNode[] = [];
     for (const n of b.block?.children ?? []) {
       const v = n.args.map((t) => t.text);
-      if (this.timing(n, timing)) continue;
+      if (readTiming(n, timing)) continue;
       if (CHECKERS[n.keyword.text]) { checkers.push(n); continue; }
       switch (n.keyword.text) {
         case 'weight': { const w = int(v[0]); if (w !== undefined) weight = w; break; }
@@ -430,112 +314,14 @@ class SiteReader {
     if (m === 'tun' && t) rs.tunnel = t;
     checkers.forEach((c, i) => {
       if (i > 0) { this.lost(c, where, 'the cluster file holds one health check per real server; the first is imported'); return; }
-      const check = this.checker(c, where, { ...vsTiming, ...timing }, vhost);
+      const check = readChecker(this, c, where, { ...vsTiming, ...timing }, vhost);
       if (check) rs.healthCheck = check;
     });
     return rs;
-  }
-
-  private checker(b: ConfNode, where: string, inherited: Timing, vsVirtualHost: string | undefined): HealthCheckSpec | undefined {
-    const type = CHECKERS[b.keyword.text];
-    const own: Timing = {};
-    let port: number | undefined;
-    let checkerVhost: string | undefined;
-    let url: { path?: string; digest?: string; codes?: number[]; vhost?: string } | undefined;
-    let dnsType: DnsRecordType | undefined;
-    let dnsName: string | undefined;
-    let script: string | undefined;
-    let scriptOk = true;
-    let miscTimeout: number | undefined;
-    const here = `${b.keyword.text} of ${where}`;
-    for (const n of b.block?.children ?? []) {
-      const v = n.args.map((t) => t.text);
-      if (n.keyword.text !== 'inhibit_on_failure' && this.timing(n, own)) continue;
-      switch (n.keyword.text) {
-        case 'connect_port': port = int(v[0]); break;
-        case 'virtualhost': if (type === 'http' || type === 'https') checkerVhost = v[0]; else this.lost(n, here); break;
-        case 'url':
-          if (type !== 'http' && type !== 'https') { this.lost(n, here); break; }
-          if (url) { this.lost(n, here, 'the cluster file holds one URL per check; the first is imported'); break; }
-          url = this.url(n, here);
-          break;
-        case 'type': if (type === 'dns' && (DNS_TYPES as readonly string[]).includes(v[0] ?? '')) dnsType = v[0] as DnsRecordType; else this.lost(n, here); break;
-        case 'name': if (type === 'dns') dnsName = v[0]; else this.lost(n, here); break;
-        case 'misc_path':
-          if (type !== 'misc') { this.lost(n, here); break; }
-          script = v[0];
-          if (n.args.length !== 1 || !(script ?? '').startsWith('/') || /\s/.test(script ?? '')) {
-            scriptOk = false;
-            this.lost(b, where, `misc_path "${v.join(' ')}" is not one absolute path without arguments, the only script the cluster file holds: the check is not imported`);
-          }
-          break;
-        case 'misc_timeout': miscTimeout = int(v[0]); break;
-        default: this.lost(n, here);
-      }
-    }
-    if (type === 'misc' && (script === undefined || !scriptOk)) {
-      if (script === undefined) this.lost(b, where, 'MISC_CHECK without misc_path: keepalived ignores it');
-      return undefined;
-    }
-    const t: Timing = { ...inherited, ...own };
-    const interval = t.delayLoop ?? KEEPALIVED_DEFAULTS.delayLoop;
-    const spec: HealthCheckSpec = {
-      type,
-      interval,
-      timeout: type === 'misc' ? (miscTimeout ?? interval) : (t.connectTimeout ?? KEEPALIVED_DEFAULTS.connectTimeout),
-      retries: t.retry ?? (type === 'misc' ? KEEPALIVED_DEFAULTS.miscRetry : KEEPALIVED_DEFAULTS.retry),
-      retryDelay: t.delayBeforeRetry ?? KEEPALIVED_DEFAULTS.delayBeforeRetry,
-      inhibitOnFailure: inherited.inhibit ?? false,
-    };
-    if (port !== undefined) spec.port = port;
-    if (t.warmup !== undefined) spec.warmup = t.warmup;
-    if (type === 'http' || type === 'https') {
-      if (!url) { this.lost(b, where, 'an HTTP check without url: keepalived checks nothing'); return undefined; }
-      spec.path = url.path ?? '/';
-      const { min, max } = KEEPALIVED_DEFAULTS.statusCodes;
-      spec.statusCodes = url.codes ?? Array.from({ length: max - min + 1 }, (_, i) => min + i);
-      if (url.digest !== undefined) spec.digest = url.digest.toLowerCase();
-      const vh = url.vhost ?? checkerVhost ?? vsVirtualHost;
-      if (vh !== undefined) spec.virtualHost = vh;
-    }
-    if (type === 'dns') {
-      if (dnsType !== undefined) spec.dnsType = dnsType;
-      if (dnsName !== undefined) spec.dnsName = dnsName;
-    }
-    if (type === 'misc') spec.script = script;
-    return spec;
-  }
-
-  private url(b: ConfNode, where: string): { path?: string; digest?: string; codes?: number[]; vhost?: string } {
-    const out: { path?: string; digest?: string; codes?: number[]; vhost?: string } = {};
-    for (const n of b.block?.children ?? []) {
-      const v = n.args.map((t) => t.text);
-      switch (n.keyword.text) {
-        case 'path': out.path = v[0]; break;
-        case 'digest': out.digest = v[0]; break;
-        case 'virtualhost': out.vhost = v[0]; break;
-        case 'status_code': {
-          const codes = new Set(out.codes ?? []);
-          for (const word of v) {
-            const m = /^(\d{3})(?:-(\d{3}))?$/.exec(word);
-            if (!m) { this.warn(n, `status code "${word}" is not one keepalived accepts; not imported`); continue; }
-            for (let c = Number(m[1]); c <= Number(m[2] ?? m[1]); c++) if (c >= 100 && c <= 599) codes.add(c);
-          }
-          if (codes.size > 0) out.codes = [...codes].sort((x, y) => x - y);
-          break;
-        }
-        default: this.lost(n, `url of ${where}`);
-      }
-    }
-    return out;
   }
 }
 
 /** What keepalived does with `parsed` (the text of `file`, includes read), with a warning for every statement it leaves out. */
 export function readKeepalivedSite(parsed: ParsedConf, file: string): KeepalivedSite {
   return new SiteReader(parsed, file).read();
-}
-
-export function formatSiteWarning(w: SiteWarning): string {
-  return `${w.file}:${w.line}: ${w.text}`;
 }
