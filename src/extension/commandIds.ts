@@ -7,6 +7,7 @@ export const COMMAND_IDS = [
   'lvs.validateAll', 'lvs.showStats', 'lvs.refresh', 'lvs.plan', 'lvs.apply', 'lvs.prepareHosts', 'lvs.teardownHosts', 'lvs.runDoctor',
   'lvs.drainServer', 'lvs.restoreServer', 'lvs.setWeight', 'lvs.openSshTerminal', 'lvs.revealInFile',
   'lvs.createClusterFile', 'lvs.showLog', 'lvs.forgetSecrets', 'lvs.importFromDirector', 'lvs.importRulesFile',
+  'lvs.checkConfOnDirector',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -43,6 +43,8 @@ export interface CommandServices {
   importFromDirector(): Promise<void>;
   /** An ipvsadm rules file's Uri (Explorer), or the active rules editor. */
   importRulesFile(arg?: unknown): Promise<void>;
+  /** A keepalived.conf's Uri (Explorer), or the active keepalived editor. */
+  checkConfOnDirector(arg?: unknown): Promise<void>;
 }
 
 /** A command that connects to hosts: only in a trusted workspace; otherwise it says why. */
@@ -72,6 +74,7 @@ export function createCommands(services: CommandServices): CommandTable {
     'lvs.setWeight': hostAction('Setting a weight', (arg?: unknown) => services.setWeight(arg, 'ask')),
     'lvs.openSshTerminal': hostAction('Opening an SSH terminal', (arg?: unknown) => services.openSshTerminal(arg)),
     'lvs.importFromDirector': hostAction('Importing a cluster from a director', () => services.importFromDirector()),
+    'lvs.checkConfOnDirector': hostAction('Checking a keepalived.conf on a director', (arg?: unknown) => services.checkConfOnDirector(arg)),
   };
 }
 

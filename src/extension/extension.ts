@@ -82,6 +82,8 @@ export function activate(context: vscode.ExtensionContext): ActivationInfo {
     statsPanels = panels;
     return panels;
   };
+  // keepalived -t's findings of "Check on Director…", created on first use.
+  let confChecks: import('./actions/checkConfOnDirector').ConfCheckResults | undefined;
   const commands = new CommandRegistry(
     createCommands({
       validateAll: () => validateAll(matcher, diagnostics, validateDocumentText),
@@ -105,6 +107,12 @@ export function activate(context: vscode.ExtensionContext): ActivationInfo {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { importRulesFile } = require('./actions/importActions') as typeof import('./actions/importActions');
         await importRulesFile(arg, log);
+      },
+      checkConfOnDirector: async (arg) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { checkConfOnDirectorAction, ConfCheckResults } = require('./actions/checkConfOnDirector') as typeof import('./actions/checkConfOnDirector');
+        if (!confChecks) { confChecks = new ConfCheckResults(); context.subscriptions.push(confChecks); }
+        await checkConfOnDirectorAction(actions, confChecks, arg);
       },
       revealInFile: (arg) => revealInFile(arg),
       createClusterFile: () => createClusterFile(),

@@ -3,11 +3,20 @@
  * every cluster the renderer's tests use passes `keepalived -t -f FILE` (exit 0, nothing printed), and a
  * file with one broken value does not (exit ≠ 0, keepalived names the line). Runs on `director` only, in
  * /tmp, touching no running service.
+ *
+ * "Check on director…" (core/keepalived/confCheckOnHost.ts) through the real SSH layer: an operator's broken
+ * keepalived.conf gets keepalived's messages on its own lines, a rendered one passes, and the private file
+ * the check writes in /etc/keepalived is gone afterwards.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { validateClusterFile } from '../../src/core/clusterFile/validate';
 import { renderKeepalivedConfs } from '../../src/core/keepalived/renderKeepalivedConf';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkConfOnHostCommand, confCheckFindings } from '../../src/core/keepalived/confCheckOnHost';
+import { clusterSshPool } from '../../src/core/operations/clusterPool';
 import { ensureLab, labRun, labSkipReason } from '../support/lab';
 import { EVERY_KEY, LAB_HA } from '../builders/keepalivedFiles';
 
@@ -53,5 +62,32 @@ describe('rendered keepalived.conf on the real keepalived', { skip }, () => {
     const b = results.get('broken.conf');
     assert.ok(b && b.code !== 0, `broken.conf accepted:\n${out}`);
     assert.match(b.output, /Line \d+.*300/);
+  });
+
+  test('Check on director: keepalived -t of the director on an open text, its messages on the lines they name', async () => {
+    const lab = await ensureLab();
+    const { model } = validateClusterFile(fs.readFileSync(lab.lvsYaml, 'utf8'));
+    const trustDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lvs-confcheck-trust-'));
+    const pool = clusterSshPool(model, { trustStorePath: path.join(trustDir, 'known_hosts'), prompts: {}, agentSocket: null });
+    try {
+      const good = confs()[0].text;
+      const broken = good.replace('virtual_router_id 116', 'virtual_router_id 300');
+      const brokenLine = broken.split('\n').findIndex((l) => l.includes('virtual_router_id 300'));
+      assert.ok(brokenLine > 0);
+      const ok = await pool.run('director', checkConfOnHostCommand(good));
+      assert.equal(ok.exitCode, 0, ok.output);
+      assert.match(ok.path ?? '', /^\/etc\/keepalived\/\.lvsctl-check\./);
+      assert.equal(confCheckFindings(ok, good).summary, 'keepalived -t: configuration ok');
+      const bad = await pool.run('director', checkConfOnHostCommand(broken));
+      assert.notEqual(bad.exitCode, 0);
+      const f = confCheckFindings(bad, broken);
+      const onLine = f.diagnostics.filter((d) => d.range.start.line === brokenLine).map((d) => d.message);
+      assert.ok(onLine.some((m) => /300/.test(m)), `keepalived's complaint on line ${brokenLine + 1}:\n${bad.output}`);
+      assert.ok(f.diagnostics.every((d) => d.range.start.line === brokenLine), `no message on another line:\n${bad.output}`);
+      assert.equal((await labRun('director', 'ls -a /etc/keepalived | grep -c lvsctl-check || true')).trim(), '0', 'the private files are removed');
+    } finally {
+      pool.close();
+      fs.rmSync(trustDir, { recursive: true, force: true });
+    }
   });
 });

@@ -25,7 +25,7 @@ import { startCodeServer } from '../harness/codeServer';
 import type { CodeServer } from '../harness/codeServer';
 import { repoRoot, workspaceFixturesDir } from '../harness/paths';
 import { Workbench } from '../harness/workbench';
-import type { TreeRow } from '../harness/workbench';
+import type { ProblemRow, TreeRow } from '../harness/workbench';
 import { LAB_ADDR, labPaths, labRun, resetLab } from '../../support/lab';
 
 const VIP = LAB_ADDR.vip;
@@ -45,6 +45,9 @@ function labWorkspace(name: string, transform: (yaml: string) => string = (y) =>
   const workspace = path.join(scratch, 'lab');
   fs.cpSync(path.join(workspaceFixturesDir, 'stats-lab'), workspace, { recursive: true });
   fs.writeFileSync(path.join(workspace, 'lvs.yaml'), transform(fs.readFileSync(labPaths().lvsYaml, 'utf8')));
+  // An operator's own keepalived.conf (language keepalived by its folder), for Check on Director.
+  fs.mkdirSync(path.join(workspace, 'keepalived'));
+  fs.copyFileSync(path.join(repoRoot, 'test', 'fixtures', 'keepalived', 'check', 'broken.conf'), path.join(workspace, 'keepalived', 'keepalived.conf'));
   return { scratch, workspace };
 }
 
@@ -345,6 +348,29 @@ describe('Clusters view actions against the lab (UI)', function () {
     assert.match(text, /^Doctor for cluster lab-web/, `the findings document: ${text}`);
     assert.match(text, /0 errors/, text);
     assert.equal(await labRun('director', 'ipvsadm -S -n'), before, 'the doctor changed nothing');
+  });
+
+  it("Check keepalived.conf on Director…: the director's own keepalived -t puts its messages on the open file's lines in the Problems panel; an edit clears them", async () => {
+    await wb().runCommand('View: Close All Editors');
+    await wb().clearNotifications();
+    await wb().openFile('keepalived/keepalived.conf');
+    // lab-web has one director: the check runs there without a pick.
+    await wb().runCommand('LVS: Check keepalived.conf on Director…');
+    const n = await wb().waitForNotification(/^director: keepalived -t: /, LAB_TIMEOUT);
+    assert.equal(n.severity, 'error', n.message);
+    assert.match(n.message, /exit 5/, n.message);
+    const fromDirector = (rows: ProblemRow[]) => rows.filter((r) => r.source?.startsWith('keepalived -t on director'));
+    const rows = fromDirector(await wb().waitForProblems((rs) => fromDirector(rs).length >= 7, "the director's messages", LAB_TIMEOUT));
+    const at = (line: number) => rows.filter((r) => r.line === line).map((r) => `${r.severity}: ${r.message}`);
+    assert.ok(at(7).includes("error: number '300' outside range [1, 255]"), JSON.stringify(rows));
+    assert.ok(at(16).includes("error: Invalid lvs_scheduler 'nonsense' - ignoring"), JSON.stringify(rows));
+    assert.ok(at(6).some((m) => /^warning: WARNING - interface eth9/.test(m)), JSON.stringify(rows));
+    const file = await wb().screenshot('keepalived-check-on-director');
+    docsCopy(file);
+    assert.equal((await labRun('director', 'ls -a /etc/keepalived | grep -c lvsctl-check || true')).trim(), '0', 'the private file is removed');
+    await wb().goToLine(1);
+    await wb().type('# ');
+    await wb().waitForProblems((rs) => fromDirector(rs).length === 0, 'the messages cleared after an edit', 10_000);
   });
 });
 
