@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { checkConfOnHostCommand, confCheckFindings } from '../../src/core/keepalived/confCheckOnHost';
 import { clusterSshPool } from '../../src/core/operations/clusterPool';
 import { ensureLab, labRun, labSkipReason } from '../support/lab';
+import { lvsctl } from '../support/labCli';
 import { EVERY_KEY, LAB_HA } from '../builders/keepalivedFiles';
 
 const skip = labSkipReason();
@@ -84,6 +85,14 @@ describe('rendered keepalived.conf on the real keepalived', { skip }, () => {
       const onLine = f.diagnostics.filter((d) => d.range.start.line === brokenLine).map((d) => d.message);
       assert.ok(onLine.some((m) => /300/.test(m)), `keepalived's complaint on line ${brokenLine + 1}:\n${bad.output}`);
       assert.ok(f.diagnostics.every((d) => d.range.start.line === brokenLine), `no message on another line:\n${bad.output}`);
+      // lvsctl validate --on: the same check from the command line, the lab's ssh config resolving `director`.
+      const conf = path.join(trustDir, 'keepalived.conf');
+      fs.writeFileSync(conf, broken);
+      const cli = await lvsctl(['validate', '--on', 'director', '--ssh-config', path.join(path.dirname(lab.lvsYaml), 'ssh_config'),
+        '--trust-store', path.join(trustDir, 'cli-trust'), conf]);
+      assert.equal(cli.code, 1, cli.stderr);
+      assert.match(cli.stdout, new RegExp(`^${conf.replace(/[.\\/]/g, '\\$&')}:${brokenLine + 1}:\\d+: error keepalived -t on director: .*300`, 'm'), cli.stdout);
+      assert.match(cli.stderr, /: director: keepalived -t: \d+ messages? \(exit \d+: /, cli.stderr);
       assert.equal((await labRun('director', 'ls -a /etc/keepalived | grep -c lvsctl-check || true')).trim(), '0', 'the private files are removed');
     } finally {
       pool.close();
