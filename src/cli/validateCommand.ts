@@ -13,16 +13,17 @@ import { parseCommandArgs, UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
 import { DEFAULT_TRUST_STORE, terminalPrompts } from './sshSession';
 
-const USAGE = `Usage: lvsctl validate [--json] [--kind cluster|rules] [--on DEST [--ssh-config FILE] [--trust-store PATH]] FILE...
+const USAGE = `Usage: lvsctl validate [--json] [--kind cluster|rules|keepalived] [--on DEST [--ssh-config FILE] [--trust-store PATH]] FILE...
 
-Validates cluster files (lvs.yaml, *.lvs.yaml, *.lvs.yml) and ipvsadm rules files (ipvsadm.rules,
-*.ipvsadm, ipvsadm-save*, ipvsadm) — told apart by name, as the editor does; any other *.yaml/*.yml
+Validates cluster files (lvs.yaml, *.lvs.yaml, *.lvs.yml), ipvsadm rules files (ipvsadm.rules,
+*.ipvsadm, ipvsadm-save*, ipvsadm) and keepalived configurations (keepalived.conf, *.keepalived.conf,
+*.conf under a keepalived folder) — told apart by name, as the editor does; any other *.yaml/*.yml
 with top-level "version:" and "clusters:" (like the lab's lvs-ha.yaml) is a cluster file; --kind overrides.
 Prints file:line:col: severity code: message per finding; exits 1 if any finding is an error.
 
 Options:
   --json         print {"diagnostics":[{file, range, severity, code, message}]} (0-based ranges)
-  --kind KIND    treat every FILE as a cluster file or as ipvsadm rules
+  --kind KIND    treat every FILE as a cluster file, as ipvsadm rules or as a keepalived.conf
   --on DEST      also check each keepalived.conf FILE with the keepalived -t of the director DEST
                  ([user@]host or ssh://[user@]host[:port], resolved as ssh resolves it): the text goes
                  into a private file in its /etc/keepalived (includes resolve as for the real file),
@@ -45,8 +46,8 @@ export const validateCommand: CliCommand = {
     const { values, positionals } = parsed;
     if (positionals.length === 0) throw new UsageError('no FILE given');
     const forced = values.kind;
-    if (forced !== undefined && forced !== 'cluster' && forced !== 'rules') {
-      throw new UsageError(`--kind must be 'cluster' or 'rules', not '${forced}'`);
+    if (forced !== undefined && forced !== 'cluster' && forced !== 'rules' && forced !== 'keepalived') {
+      throw new UsageError(`--kind must be 'cluster', 'rules' or 'keepalived', not '${forced}'`);
     }
 
     const on = values.on;
@@ -87,7 +88,7 @@ async function validateFiles(positionals: readonly string[], forced: FileKind | 
     if (!kind) {
       io.stderr.write(
         `lvsctl validate: ${file}: not a cluster file (lvs.yaml, *.lvs.yaml, *.lvs.yml, or *.yaml with top-level version: and clusters:) ` +
-          `nor an ipvsadm rules file (ipvsadm.rules, *.ipvsadm, ipvsadm-save*); use --kind cluster|rules\n`,
+          `nor an ipvsadm rules file (ipvsadm.rules, *.ipvsadm, ipvsadm-save*) nor a keepalived.conf; use --kind cluster|rules|keepalived\n`,
       );
       unreadable = true;
       continue;

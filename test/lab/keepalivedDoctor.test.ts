@@ -3,7 +3,8 @@
  * purpose with plain commands: a healthy pair has no keepalived finding and the master answering ARP for the
  * VIP is not "another MAC"; keepalived killed on director2 → keepalived-not-running; VRRP dropped by director2's
  * firewall → both directors hold the VIP → vip-split-brain; the live file edited → keepalived-conf-drift, and
- * made unparsable → keepalived-conf-invalid from the director's own `keepalived -t`.
+ * made unparsable → keepalived-conf-invalid from the director's own `keepalived -t`; `vrrp_strict` added by hand
+ * (no `accept`) → keepalived-strict-no-accept, and the client's request to the VIP indeed goes unanswered.
  */
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
@@ -14,7 +15,7 @@ import { labCliSuite, lvsctl } from '../support/labCli';
 
 const skip = labSkipReason();
 const VIP = '10.116.0.201';
-const KA_CODES = /^(keepalived-|vip-|rs-check-failing$|arp-other-answers$)/;
+const KA_CODES = /^(keepalived-|vip-|vrrp-|lvs-sync-|rs-check-failing$|arp-other-answers$)/;
 
 interface Finding { severity: string; host: string; code: string; title: string }
 
@@ -69,6 +70,24 @@ describe('lvsctl doctor on the keepalived pair (lab-ha)', { skip }, () => {
           await labRun('director2', 'iptables -D INPUT -p vrrp -j DROP || true');
         }
         await waitVip('director2', false);
+      });
+
+      await t.test('vrrp_strict added by hand without accept → keepalived-strict-no-accept; the VIP then answers nothing', async () => {
+        const conf = '/etc/keepalived/keepalived.conf';
+        const before = await labRun('client', `curl -s -m 3 http://${VIP}/ || echo FAIL`, { timeoutMs: 30_000 });
+        assert.match(before.trim(), /^rs[12]$/, `the VIP answers before: ${before}`);
+        await labRun('director', `cp ${conf} /tmp/keepalived.conf.rendered && sed -i 's/^    router_id director$/&\\n    vrrp_strict/' ${conf} && grep -q '^    vrrp_strict$' ${conf} && kill -HUP "$(cat /run/keepalived.pid)"`);
+        try {
+          const f = await doctor();
+          assert.deepEqual(ka(f), ['director keepalived-conf-drift', 'director keepalived-strict-no-accept']);
+          const pit = f.find((x) => x.code === 'keepalived-strict-no-accept');
+          assert.equal(pit?.severity, 'error');
+          // The pitfall the finding names: keepalived's firewall rules drop the client's requests on the master.
+          const curls = await labRun('client', `for i in 1 2 3; do curl -s -m 2 http://${VIP}/ || echo FAIL; done`, { timeoutMs: 30_000 });
+          assert.deepEqual(curls.trim().split('\n').map((l) => l.trim()), ['FAIL', 'FAIL', 'FAIL'], curls);
+        } finally {
+          await labRun('director', `cp /tmp/keepalived.conf.rendered ${conf} && kill -HUP "$(cat /run/keepalived.pid)"`);
+        }
       });
 
       await t.test('the live file edited → drift; made unparsable → keepalived -t refuses it', async () => {

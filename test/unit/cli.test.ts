@@ -74,6 +74,8 @@ test('validate: an unknown kind of file is a usage problem (exit 2) unless --kin
   const forced = await run('validate', '--kind', 'rules', 'notes.txt');
   assert.equal(forced.code, 1);
   assert.match(forced.stdout, /^notes\.txt:1:1: error IPVSADM/);
+  const conf = await run('validate', '--kind', 'keepalived', 'notes.txt');
+  assert.match(conf.stdout, /^notes\.txt:\d+:\d+: error KAL/, conf.stdout);
 });
 
 test('validate: a missing file is reported and exits 2', async () => {

@@ -87,6 +87,34 @@ describe('keepalived doctor findings', () => {
     assert.deepEqual(keepalivedFindings(two, 'lab-ha', [twoRead('director', [...VIP_ON_ETH0, { address: '10.116.0.209', dev: 'eth0' }]), twoRead('director2', [])]), []);
   });
 
+  it('keepalived pitfalls in the live files: vrrp_strict without accept, equal priorities, the sync daemon on one side', () => {
+    const strict = (host: string) => conf(host).replace(/(router_id \S+)/, '$1\n    vrrp_strict');
+    // Each file now differs from the rendered one: drift (warning) stays, and the pitfall is the error.
+    const f = keepalivedFindings(model, 'lab-ha', [read('director', { conf: strict('director'), addresses: VIP_ON_ETH0 }), read('director2')]);
+    assert.deepEqual(f.map((x) => `${x.host} ${x.code}`), ['director keepalived-conf-drift', 'director keepalived-strict-no-accept']);
+    const pit = f.find((x) => x.code === 'keepalived-strict-no-accept');
+    assert.equal(pit?.severity, 'error');
+    assert.match(pit?.title ?? '', /^vrrp_strict without accept in vrrp_instance lab-ha$/);
+    // accept in the instance: no pitfall (only the drift of the edited file).
+    const accepted = strict('director').replace('advert_int 1', 'advert_int 1\n    accept');
+    assert.deepEqual(codes([read('director', { conf: accepted, addresses: VIP_ON_ETH0 }), read('director2')]), ['director keepalived-conf-drift']);
+    // director2 edited to director's priority.
+    const same = conf('director2').replace('priority 140', 'priority 150');
+    const eq = keepalivedFindings(model, 'lab-ha', [read('director', { addresses: VIP_ON_ETH0 }), read('director2', { conf: same })]);
+    assert.deepEqual(eq.map((x) => `${x.host} ${x.code}`), ['director2 keepalived-conf-drift', 'director, director2 vrrp-equal-priority']);
+    assert.match(eq[1].title, /virtual_router_id 116: director and director2 both have priority 150/);
+    // keepalived's default priority (100) counts when neither file names one.
+    const noPrio = (host: string) => conf(host).replace(/\n\s*priority \d+/, '');
+    assert.ok(codes([read('director', { conf: noPrio('director'), addresses: VIP_ON_ETH0 }), read('director2', { conf: noPrio('director2') })]).includes('director, director2 vrrp-equal-priority'));
+    // The sync daemon on director only.
+    const sync = conf('director').replace(/(router_id \S+)/, '$1\n    lvs_sync_daemon eth0 lab-ha id 116');
+    const one = keepalivedFindings(model, 'lab-ha', [read('director', { conf: sync, addresses: VIP_ON_ETH0 }), read('director2')]);
+    assert.deepEqual(one.map((x) => `${x.host} ${x.code}`), ['director keepalived-conf-drift', 'director2 lvs-sync-one-side']);
+    assert.match(one[1].title, /configured on director but not on director2/);
+    // Unread files are not judged (a director without a file already has its own finding).
+    assert.ok(!codes([read('director', { conf: sync, addresses: VIP_ON_ETH0 }), read('director2', { conf: undefined, pid: undefined })]).includes('director2 lvs-sync-one-side'));
+  });
+
   it('parses the probe: keepalived -t output and exit code, the MACs (no loopback zeros)', () => {
     const p = parseKeepalivedProbe(['@@lvsctl-section check', 'Unknown keyword \'foo\'', 'exit 5', '@@lvsctl-section macs', '00:00:00:00:00:00', '02:16:00:00:00:0A', '02:16:00:00:00:0a', '@@lvsctl-section end', ''].join('\n'));
     assert.deepEqual(p, { check: { exitCode: 5, output: 'Unknown keyword \'foo\'' }, macs: ['02:16:00:00:00:0a'] });

@@ -4,7 +4,9 @@
  * installed, configured (by lvsctl, for this cluster and director, as the cluster file renders it), its
  * configuration accepted by its own checker, running; the IPVS table it built; each VIP held by exactly one
  * director (none: nobody serves; two: split brain). The MACs let the ARP check tell the pair's own master
- * (which must answer for the VIP) from a stray host.
+ * (which must answer for the VIP) from a stray host. The live files themselves (hand-written or edited ones
+ * included) are read for keepalived's known pitfalls: `vrrp_strict` without `accept` (the master drops what
+ * is sent to its VIPs), equal priorities in one VRRP instance, the connection-sync daemon on one side only.
  */
 import type { ClusterFile, ClusterSpec } from '../clusterFile/types';
 import { splitSections } from '../apply/liveState';
@@ -14,6 +16,8 @@ import { normaliseConf } from '../keepalived/keepalivedPlan';
 import type { KeepalivedLive } from '../keepalived/keepalivedRemote';
 import { confCheckMeaning, KEEPALIVED_CONF } from '../keepalived/keepalivedRemote';
 import { renderKeepalivedConf } from '../keepalived/renderKeepalivedConf';
+import { parseConf } from '../keepalivedConf/confParser';
+import type { ConfNode } from '../keepalivedConf/confParser';
 import type { RemoteCommand } from '../ssh/remoteCommand';
 import type { Finding } from './finding';
 
@@ -108,11 +112,71 @@ function directorFindings(file: ClusterFile, cluster: ClusterSpec, r: Keepalived
   return out;
 }
 
+/** What the pitfall checks need of one live keepalived.conf (includes are not followed). */
+interface ConfFacts {
+  strict: boolean;
+  syncDaemon: boolean;
+  /** Per VRRP instance: its name, virtual_router_id, priority (keepalived's default 100) and `accept`. */
+  instances: { name: string; vrid?: string; priority: number; accept: boolean }[];
+}
+
+function confFacts(text: string): ConfFacts {
+  const nodes = parseConf(text).nodes;
+  const children = (n: ConfNode) => n.block?.children ?? [];
+  const has = (n: ConfNode, keyword: string) => children(n).some((c) => c.keyword.text === keyword);
+  const value = (n: ConfNode, keyword: string) => children(n).find((c) => c.keyword.text === keyword)?.args[0]?.text;
+  const globals = nodes.filter((n) => n.keyword.text === 'global_defs');
+  const instances = nodes.filter((n) => n.keyword.text === 'vrrp_instance');
+  return {
+    strict: globals.some((g) => has(g, 'vrrp_strict')),
+    syncDaemon: globals.some((g) => has(g, 'lvs_sync_daemon')) || instances.some((i) => has(i, 'lvs_sync_daemon_interface')),
+    instances: instances.map((i) => {
+      const prio = Number(value(i, 'priority'));
+      return { name: i.args[0]?.text ?? '', vrid: value(i, 'virtual_router_id'), priority: Number.isInteger(prio) ? prio : 100, accept: has(i, 'accept') && !has(i, 'no_accept') };
+    }),
+  };
+}
+
+/** keepalived's pitfalls in the directors' live files (those read with a file). */
+function pitfallFindings(reads: readonly KeepalivedDirectorRead[]): Finding[] {
+  const out: Finding[] = [];
+  const facts = reads.filter((r) => r.live.conf !== undefined).map((r) => ({ host: r.host, f: confFacts(r.live.conf ?? '') }));
+  for (const { host, f } of facts) {
+    const closed = f.strict ? f.instances.filter((i) => !i.accept).map((i) => i.name) : [];
+    if (closed.length) {
+      out.push({ severity: 'error', host, code: 'keepalived-strict-no-accept', title: `vrrp_strict without accept in ${closed.map((n) => `vrrp_instance ${n}`).join(', ')}`,
+        why: 'in strict mode keepalived turns accept mode off unless the instance says `accept`, and installs firewall rules on the master that drop every packet sent to its VIPs: IPVS never sees the clients\' requests',
+        fix: 'add `accept` to each vrrp_instance (vrrp.accept: true in the cluster file), or remove vrrp_strict; after removing it, restart keepalived (a reload may leave its firewall rules behind)' });
+    }
+  }
+  // The same instance (by virtual_router_id) on several directors with one priority.
+  const byVrid = new Map<string, { host: string; priority: number }[]>();
+  for (const { host, f } of facts) for (const i of f.instances) if (i.vrid !== undefined) byVrid.set(i.vrid, [...(byVrid.get(i.vrid) ?? []), { host, priority: i.priority }]);
+  for (const [vrid, list] of byVrid) {
+    const prios = new Map<number, string[]>();
+    for (const x of list) prios.set(x.priority, [...(prios.get(x.priority) ?? []), x.host]);
+    for (const [priority, hosts] of prios) {
+      if (hosts.length < 2) continue;
+      out.push({ severity: 'warning', host: hosts.join(', '), code: 'vrrp-equal-priority', title: `virtual_router_id ${vrid}: ${hosts.join(' and ')} both have priority ${priority}`,
+        why: 'VRRP then elects the director with the higher primary IP address, not the one the file lists first, and a restarted director takes the VIP back or not depending on addresses',
+        fix: 'give each director its own priority (the cluster file derives 150, 140, … from the order of directors)' });
+    }
+  }
+  const withSync = facts.filter((x) => x.f.syncDaemon).map((x) => x.host);
+  if (withSync.length > 0 && withSync.length < facts.length) {
+    const without = facts.filter((x) => !x.f.syncDaemon).map((x) => x.host);
+    out.push({ severity: 'warning', host: without.join(', '), code: 'lvs-sync-one-side', title: `lvs_sync_daemon is configured on ${withSync.join(', ')} but not on ${without.join(', ')}`,
+      why: 'the kernel\'s connection sync needs a master daemon on the VIP holder and a backup daemon on the others: a failover to a director without it loses every established connection',
+      fix: 'configure it on every director (vrrp.syncConnections: true in the cluster file), then lvsctl apply' });
+  }
+  return out;
+}
+
 /** The findings of a keepalived cluster from every director's read (pure). Unread directors are left out. */
 export function keepalivedFindings(file: ClusterFile, clusterName: string, reads: readonly KeepalivedDirectorRead[]): Finding[] {
   const cluster = file.clusters.find((c) => c.name === clusterName);
   if (!cluster || cluster.engine !== 'keepalived') return [];
-  const out = reads.flatMap((r) => directorFindings(file, cluster, r));
+  const out = [...reads.flatMap((r) => directorFindings(file, cluster, r)), ...pitfallFindings(reads)];
   // Who holds the VIPs needs every director.
   if (reads.length !== cluster.directors.length || reads.length === 0) return out;
   const { holders, partial } = vipHolders(cluster, new Map(reads.map((r) => [r.host, r.live])));
