@@ -9,7 +9,8 @@ import { validateClusterFile } from '../../src/core/clusterFile/validate';
 import type { ClusterFile } from '../../src/core/clusterFile/types';
 import { keepalivedFindings, keepalivedProbeCommand, parseKeepalivedProbe } from '../../src/core/doctor/keepalivedDoctor';
 import type { KeepalivedDirectorRead } from '../../src/core/doctor/keepalivedDoctor';
-import { runDoctor } from '../../src/core/doctor/runDoctor';
+import { doctorChecks, hostFindings, runDoctor } from '../../src/core/doctor/runDoctor';
+import { parseHostState } from '../../src/core/hostprep/hostState';
 import { parseRules } from '../../src/core/ipvs/rulesParser';
 import type { KeepalivedLive } from '../../src/core/keepalived/keepalivedRemote';
 import { renderKeepalivedConf } from '../../src/core/keepalived/renderKeepalivedConf';
@@ -121,6 +122,24 @@ describe('keepalived doctor findings', () => {
     assert.deepEqual(parseKeepalivedProbe('@@lvsctl-section check\nskipped\n@@lvsctl-section macs\n@@lvsctl-section end\n'), { macs: [] });
     assert.deepEqual(parseKeepalivedProbe('@@lvsctl-section check\nexit 0\n@@lvsctl-section macs\n@@lvsctl-section end\n').check, { exitCode: 0, output: '' });
     assert.deepEqual(keepalivedProbeCommand().argv.slice(0, 2), ['sh', '-c']);
+  });
+});
+
+describe('health-check ports (keepalived clusters)', () => {
+  it('a check on its own port is probed from each director; closed, it is rs-check-port-closed, not rs-not-listening', () => {
+    const text = LAB_HA.replace('healthCheck: { type: http, path: /,', 'healthCheck: { type: http, port: 8080, path: /,');
+    const file = validateClusterFile(text).model;
+    const director = doctorChecks(file, 'lab-ha').find((c) => c.req.host === 'director');
+    assert.deepEqual(director?.probes.map((p) => `${p.host} ${p.address}:${p.port}${p.check ? ` ${p.check}` : ''}`),
+      ['rs1 10.116.0.11:80', 'rs1 10.116.0.11:8080 http', 'rs2 10.116.0.12:80', 'rs2 10.116.0.12:8080 http']);
+    const state = parseHostState(['@@lvs@@ tools', 'ipvsadm', 'arping', '@@lvs@@ probe 10.116.0.11 80 0', '@@lvs@@ probe 10.116.0.11 8080 1',
+      '@@lvs@@ probe 10.116.0.12 80 0', '@@lvs@@ probe 10.116.0.12 8080 0', ''].join('\n'));
+    const f = hostFindings(director!, state, file, 'lab-ha', { persist: false }).filter((x) => x.code.startsWith('rs-'));
+    assert.deepEqual(f.map((x) => `${x.severity} ${x.host} ${x.code}`), ['error rs1 rs-check-port-closed']);
+    assert.match(f[0].title, /the http health check's port 10\.116\.0\.11:8080 does not accept TCP connections from director director/);
+    // The same file with the ipvsadm engine has no checks to probe.
+    const plain = validateClusterFile(text.replace('engine: keepalived', 'engine: ipvsadm')).model;
+    assert.ok(!(doctorChecks(plain, 'lab-ha').find((c) => c.req.host === 'director')?.probes ?? []).some((p) => p.check !== undefined));
   });
 });
 

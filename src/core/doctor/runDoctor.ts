@@ -32,9 +32,13 @@ export interface DoctorOptions extends PlanOptions {
 interface HostChecks {
   req: HostRequirements;
   targets: TrafficTarget[];
-  probes: { address: string; port: number; host: string }[];
+  /** TCP connects from a director: each real server's port, and (keepalived) a health check's own port. */
+  probes: { address: string; port: number; host: string; check?: string }[];
   isDirector: boolean;
 }
+
+/** keepalived checkers that connect over TCP to their port (DNS_CHECK uses UDP, MISC_CHECK runs a script). */
+const TCP_CHECKS = new Set(['tcp', 'http', 'https', 'smtp']);
 
 /** Which traffic each host must accept, and which real servers each director must reach. */
 export function doctorChecks(file: ClusterFile, clusterName: string): HostChecks[] {
@@ -57,6 +61,10 @@ export function doctorChecks(file: ClusterFile, clusterName: string): HostChecks
         }
         if (directors.has(req.host) && protocol === 'tcp' && port !== 0 && !probes.some((p) => p.address === rs.address && p.port === port)) {
           probes.push({ address: rs.address, port, host: rs.host ?? rs.address });
+        }
+        const hc = cluster.engine === 'keepalived' ? rs.healthCheck : undefined;
+        if (directors.has(req.host) && hc?.port !== undefined && TCP_CHECKS.has(hc.type) && !probes.some((p) => p.address === rs.address && p.port === hc.port)) {
+          probes.push({ address: rs.address, port: hc.port, host: rs.host ?? rs.address, check: hc.type });
         }
       }
     }
@@ -120,7 +128,11 @@ export function hostFindings(checks: HostChecks, state: HostState, file: Cluster
     }
   }
   for (const p of checks.probes) {
-    if (state.probes.get(`${p.address} ${p.port}`) === false) {
+    if (state.probes.get(`${p.address} ${p.port}`) === false && p.check !== undefined) {
+      out.push({ severity: 'error', host: p.host, code: 'rs-check-port-closed', title: `the ${p.check} health check's port ${p.address}:${p.port} does not accept TCP connections from director ${host}`,
+        why: 'keepalived\'s check of this real server connects there: it fails, and keepalived holds the server out of the table even if its service answers',
+        fix: `start what listens on port ${p.port} of ${p.host} (or open it in its firewall), or change healthCheck.port in the cluster file` });
+    } else if (state.probes.get(`${p.address} ${p.port}`) === false) {
       out.push({ severity: 'error', host: p.host, code: 'rs-not-listening', title: `${p.address}:${p.port} does not accept TCP connections from director ${host}`, why: 'IPVS keeps scheduling clients to it; their connections fail', fix: `start the service on ${p.host} (listening on 0.0.0.0:${p.port} or the VIP), check its firewall, or set its weight to 0` });
     }
   }
