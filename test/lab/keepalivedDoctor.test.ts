@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
+import { parseKeepalivedVersion } from '../../src/core/keepalivedConf/neededVersion';
 import { labRun, labSkipReason, resetLab, withLabLock } from '../support/lab';
 import type { LabHost } from '../support/lab';
 import { labCliSuite, lvsctl } from '../support/labCli';
@@ -51,6 +52,8 @@ describe('lvsctl doctor on the keepalived pair (lab-ha)', { skip }, () => {
         const arp = await labRun('director2', `busybox arping -c 2 -w 3 -I eth0 ${VIP} || true`);
         assert.match(arp, /reply from/i, `director (the master) answers ARP for the VIP: ${arp}`);
         assert.deepEqual(ka(await doctor()), []);
+        // The probe's version line, as the director prints it: the release keepalived-too-old compares.
+        assert.equal(parseKeepalivedVersion(await labRun('director', 'keepalived --version 2>&1 | head -n 1')), '2.2.7');
       });
 
       await t.test('keepalived killed on director2 → keepalived-not-running there', async () => {

@@ -13,9 +13,11 @@ import { doctorChecks, hostFindings, runDoctor } from '../../src/core/doctor/run
 import { parseHostState } from '../../src/core/hostprep/hostState';
 import { parseRules } from '../../src/core/ipvs/rulesParser';
 import type { KeepalivedLive } from '../../src/core/keepalived/keepalivedRemote';
-import { renderKeepalivedConf } from '../../src/core/keepalived/renderKeepalivedConf';
+import { renderKeepalivedConf, renderKeepalivedConfs } from '../../src/core/keepalived/renderKeepalivedConf';
+import { compareVersions } from '../../src/core/keepalivedConf/keywords';
+import { neededVersion, parseKeepalivedVersion } from '../../src/core/keepalivedConf/neededVersion';
 import type { RemoteCommand } from '../../src/core/ssh/remoteCommand';
-import { LAB_HA } from '../builders/keepalivedFiles';
+import { EVERY_KEY, LAB_HA } from '../builders/keepalivedFiles';
 
 const model: ClusterFile = validateClusterFile(LAB_HA).model;
 const TABLE = '-A -t 10.116.0.201:80 -s rr\n-a -t 10.116.0.201:80 -r 10.116.0.11:80 -g -w 1\n-a -t 10.116.0.201:80 -r 10.116.0.12:80 -g -w 1\n';
@@ -116,9 +118,27 @@ describe('keepalived doctor findings', () => {
     assert.ok(!codes([read('director', { conf: sync, addresses: VIP_ON_ETH0 }), read('director2', { conf: undefined, pid: undefined })]).includes('director2 lvs-sync-one-side'));
   });
 
+  it('keepalived older than the rendered configuration needs (the keyword table\'s releases) → keepalived-too-old', () => {
+    // The lab-ha rendering uses `retry` (keepalived 1.4.0; older releases spell it nb_get_retry).
+    assert.deepEqual(neededVersion(conf('director')), { version: '1.4.0', keyword: 'retry' });
+    const old = read('director', { addresses: VIP_ON_ETH0 });
+    old.probe.version = '1.3.5';
+    const f = keepalivedFindings(model, 'lab-ha', [old, read('director2')]);
+    assert.deepEqual(f.map((x) => `${x.host} ${x.code}`), ['director keepalived-too-old']);
+    assert.match(f[0].title, /^keepalived 1\.3\.5 is older than the configuration needs \(retry: keepalived 1\.4\.0\)$/);
+    const current = read('director', { addresses: VIP_ON_ETH0 });
+    current.probe.version = '2.2.7';
+    assert.deepEqual(codes([current, read('director2')]), []);
+    // Every keyword of the EVERY_KEY cluster is known to 2.2.7 (the lab's release).
+    for (const c of ['every', 'strict']) for (const r of renderKeepalivedConfs(validateClusterFile(EVERY_KEY).model, c, 'x')) assert.ok(compareVersions(neededVersion(r.text).version, '2.2.7') <= 0, `${c}/${r.director}: ${JSON.stringify(neededVersion(r.text))}`);
+  });
+
   it('parses the probe: keepalived -t output and exit code, the MACs (no loopback zeros)', () => {
     const p = parseKeepalivedProbe(['@@lvsctl-section check', 'Unknown keyword \'foo\'', 'exit 5', '@@lvsctl-section macs', '00:00:00:00:00:00', '02:16:00:00:00:0A', '02:16:00:00:00:0a', '@@lvsctl-section end', ''].join('\n'));
     assert.deepEqual(p, { check: { exitCode: 5, output: 'Unknown keyword \'foo\'' }, macs: ['02:16:00:00:00:0a'] });
+    // keepalived --version prints on stderr (the probe merges it): the lab's 2.2.7.
+    assert.equal(parseKeepalivedProbe('@@lvsctl-section check\nexit 0\n@@lvsctl-section version\nKeepalived v2.2.7 (01/16,2022)\n@@lvsctl-section macs\n@@lvsctl-section end\n').version, '2.2.7');
+    assert.equal(parseKeepalivedVersion('keepalived: command not found'), undefined);
     assert.deepEqual(parseKeepalivedProbe('@@lvsctl-section check\nskipped\n@@lvsctl-section macs\n@@lvsctl-section end\n'), { macs: [] });
     assert.deepEqual(parseKeepalivedProbe('@@lvsctl-section check\nexit 0\n@@lvsctl-section macs\n@@lvsctl-section end\n').check, { exitCode: 0, output: '' });
     assert.deepEqual(keepalivedProbeCommand().argv.slice(0, 2), ['sh', '-c']);

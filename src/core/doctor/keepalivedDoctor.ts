@@ -17,13 +17,17 @@ import type { KeepalivedLive } from '../keepalived/keepalivedRemote';
 import { confCheckMeaning, KEEPALIVED_CONF } from '../keepalived/keepalivedRemote';
 import { renderKeepalivedConf } from '../keepalived/renderKeepalivedConf';
 import { parseConf } from '../keepalivedConf/confParser';
+import { neededVersion, parseKeepalivedVersion } from '../keepalivedConf/neededVersion';
+import { compareVersions, sinceText } from '../keepalivedConf/keywords';
 import type { ConfNode } from '../keepalivedConf/confParser';
 import type { RemoteCommand } from '../ssh/remoteCommand';
 import type { Finding } from './finding';
 
-/** `keepalived -t` of the live file (undefined: not run, no binary or no file) and every interface's MAC. */
+/** `keepalived -t` of the live file (undefined: not run, no binary or no file), the release, every interface's MAC. */
 export interface KeepalivedProbe {
   check?: { exitCode: number; output: string };
+  /** From `keepalived --version`; undefined when not installed or not recognised. */
+  version?: string;
   macs: string[];
 }
 
@@ -31,6 +35,7 @@ const PROBE_SCRIPT = [
   'm=@@lvsctl-section',
   'sec() { printf "%s %s\\n" "$m" "$1"; }',
   `sec check; if command -v keepalived >/dev/null 2>&1 && [ -s ${KEEPALIVED_CONF} ]; then keepalived -t -f ${KEEPALIVED_CONF} 2>&1; echo "exit $?"; else echo skipped; fi`,
+  'sec version; command -v keepalived >/dev/null 2>&1 && keepalived --version 2>&1 | head -n 1',
   'sec macs; for f in /sys/class/net/*/address; do cat "$f"; done',
   'sec end',
 ].join('\n');
@@ -41,6 +46,8 @@ export function parseKeepalivedProbe(stdout: string): KeepalivedProbe {
   const macs = [...new Set((s.get('macs')?.text ?? '').split('\n').map((l) => l.trim().toLowerCase())
     .filter((l) => /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(l) && l !== '00:00:00:00:00:00'))].sort();
   const probe: KeepalivedProbe = { macs };
+  const version = parseKeepalivedVersion(s.get('version')?.text ?? '');
+  if (version !== undefined) probe.version = version;
   const exit = /(?:^|\n)exit (\d+)$/.exec(check);
   if (exit) probe.check = { exitCode: Number(exit[1]), output: check.slice(0, exit.index).trim() };
   return probe;
@@ -71,6 +78,13 @@ function directorFindings(file: ClusterFile, cluster: ClusterSpec, r: Keepalived
       fix: 'apt-get install keepalived (Debian/Ubuntu) or dnf install keepalived (RHEL), then lvsctl apply' });
     return out;
   }
+  const rendered = renderKeepalivedConf({ model: file, cluster: cluster.name, director: host, sourceLabel: 'cluster file' });
+  const needed = neededVersion(rendered);
+  if (r.probe.version !== undefined && compareVersions(r.probe.version, needed.version) < 0) {
+    out.push({ severity: 'error', host, code: 'keepalived-too-old', title: `keepalived ${r.probe.version} is older than the configuration needs (${needed.keyword ?? 'its keywords'}: ${sinceText(needed.version)})`,
+      why: 'keepalived reports the newer keywords as unknown and ignores them: the pair would run without them',
+      fix: `install keepalived ${needed.version} or later (Debian 12 ships 2.2.7), or leave out what needs it in the cluster file` });
+  }
   if (r.live.conf === undefined) {
     out.push({ severity: 'error', host, code: 'keepalived-no-conf', title: `${KEEPALIVED_CONF} does not exist`,
       why: 'keepalived has nothing to run: no VRRP instance, no virtual server', fix: 'lvsctl apply (it writes the file rendered from the cluster file, checks it, and starts keepalived)' });
@@ -81,7 +95,7 @@ function directorFindings(file: ClusterFile, cluster: ClusterSpec, r: Keepalived
         title: `${KEEPALIVED_CONF} is ${header ? `lvsctl's for cluster ${header.cluster}, director ${header.director}` : 'hand-written (no lvsctl header)'}`,
         why: 'what keepalived runs here is not what the cluster file says; lvsctl apply refuses to replace it silently',
         fix: `compare with lvsctl plan; adopt the file with lvsctl import --keepalived, or replace it with lvsctl apply --take-over` });
-    } else if (withoutComments(r.live.conf) !== withoutComments(renderKeepalivedConf({ model: file, cluster: cluster.name, director: host, sourceLabel: 'cluster file' }))) {
+    } else if (withoutComments(r.live.conf) !== withoutComments(rendered)) {
       out.push({ severity: 'warning', host, code: 'keepalived-conf-drift', title: `${KEEPALIVED_CONF} differs from the one the cluster file renders`,
         why: 'the cluster file changed since the last apply, or the file was edited on the director', fix: 'lvsctl plan shows the difference; lvsctl apply installs the file\'s version' });
     }
