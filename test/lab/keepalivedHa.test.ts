@@ -9,6 +9,7 @@
  *    backup takes the VIP; the failed requests and the gap are counted; link up → the master takes it back;
  *  - connection sync (`syncConnections: true`): one long-lived connection through the VIP keeps echoing
  *    across a failover (the backup's kernel table knows it);
+ *  - a reload for a change of another service (rs2's weight of http) keeps an established echo connection;
  *  - a configuration keepalived refuses (an interface director2 does not have) → exit 4, no file changed on
  *    either director, the VIP stays where it is;
  *  - coexistence: `lab-web` (engine ipvsadm, prune: true) applied on the same director keeps keepalived's
@@ -169,6 +170,30 @@ describe('keepalived engine on the lab (lab-ha)', { skip }, () => {
         assert.equal(echoed.code, 0);
         assert.deepEqual(lines, Array.from({ length: 80 }, (_, i) => String(i + 1)));
         await waitHolder('director');
+      });
+
+      await t.test('a reload for a change of another service drops no established connection', async () => {
+        // The file of the sync subtest (echo on VIP:7) with rs2's weight of the http service changed.
+        const sync = join(cli.dir, 'lvs-ha-sync.yaml');
+        const reload = join(cli.dir, 'lvs-ha-reload.yaml');
+        const rs2 = '{ host: rs2, port: 80, method: dr, weight: 1 }';
+        const text = readFileSync(sync, 'utf8');
+        assert.ok(text.includes(rs2));
+        writeFileSync(reload, text.replace(rs2, '{ host: rs2, port: 80, method: dr, weight: 3 }'));
+        await waitHolder('director');
+        const conn = labExec('client', `(for i in $(seq 40); do echo $i; sleep 0.2; done) | socat -t 5 - TCP:${VIP}:7`, { timeoutMs: 60_000 });
+        const entry = `ESTABLISHED +[^ ]+ +${VIP.replace(/\./g, '\\.')}:7 `;
+        const open = await labExec('director', `for i in $(seq 40); do ipvsadm -Lnc | grep -Eq '${entry}' && exit 0; sleep 0.2; done; exit 1`);
+        assert.equal(open.code, 0, 'the echo connection is established through director');
+        const apply = await lvsctl(['apply', reload, '--yes', ...cli.trustArgs()]);
+        assert.equal(apply.code, 0, `${apply.stdout}\n${apply.stderr}`);
+        assert.match(apply.stdout, /director: applied \(keepalived reloaded\)/, apply.stdout);
+        const echoed = await conn;
+        const lines = echoed.stdout.trim().split('\n');
+        process.stdout.write(`# keepalived reload for another service: ${lines.length} of 40 lines echoed over one connection (exit ${echoed.code})\n`);
+        assert.equal(echoed.code, 0);
+        assert.deepEqual(lines, Array.from({ length: 40 }, (_, i) => String(i + 1)));
+        assert.match(await labRun('director', 'ipvsadm -S -n'), new RegExp(`-a -t ${VIP.replace(/\./g, '\\.')}:80 -r ${LAB_ADDR.rs2.replace(/\./g, '\\.')}:80 -g -w 3`), 'the reload changed the other service');
       });
 
       await t.test('a configuration keepalived refuses changes nothing and the VIP stays', async () => {
