@@ -38,7 +38,7 @@ export type KeepalivedReading =
     table: IpvsTable;
   };
 
-const STATUS_SCRIPT = [
+export const STATUS_SCRIPT = [
   'm=@@lvsctl-section',
   `p=$(cat ${KEEPALIVED_PID} 2>/dev/null)`,
   'if [ -z "$p" ] || ! kill -0 "$p" 2>/dev/null; then echo "$m notrunning"; exit 0; fi',
