@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { SECTION_MARK } from '../../src/core/apply/liveState';
 import type { BirdAnnounceReading } from '../../src/core/bird/birdAnnounceStatus';
 import { birdAnnounceCommand, clusterAnnounceText, directorAnnounceStatus, directorAnnounceText, parseBirdProtocolsAll, parseExportedRoutes, readAnnounceCluster } from '../../src/core/bird/birdAnnounceStatus';
+import { announceStatusText } from '../../src/cli/statusCommand';
 import { validateClusterFile } from '../../src/core/clusterFile/validate';
 import type { RemoteCommand } from '../../src/core/ssh/remoteCommand';
 import { LAB_ECMP } from '../builders/birdFiles';
@@ -72,5 +73,14 @@ describe('BIRD announcing state', () => {
 
   it('refuses protocol names lvsctl does not render (nothing of the file reaches the shell)', () => {
     assert.throws(() => birdAnnounceCommand(['x; rm -rf /']), /not a protocol lvsctl renders/);
+  });
+});
+
+describe('lvsctl status: the announcing lines of an active-active cluster', () => {
+  it('prints the cluster summary and one line per director', () => {
+    const up = directorAnnounceStatus('director', ['10.116.0.202'], ['lvs_peer1'], reading(fixture('protocols-all-established.txt'), fixture('route-export-announcing.txt')));
+    const down = directorAnnounceStatus('director2', ['10.116.0.202'], ['lvs_peer1'], reading(fixture('protocols-all-link-down.txt'), fixture('route-export-link-down.txt')));
+    assert.equal(announceStatusText({ cluster: 'lab-ecmp', vips: ['10.116.0.202'], directors: [up, down], announcingDirectors: 1 }),
+      '  active-active · 1 of 2 announcing\n    director   announcing 10.116.0.202 · BGP Established\n    director2  withdrawn 10.116.0.202 · BGP Idle (Error: Neighbor lost)\n');
   });
 });
