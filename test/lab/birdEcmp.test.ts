@@ -82,6 +82,12 @@ describe('active/active directors behind ECMP on the lab (lab-ecmp)', { skip }, 
       assert.match(again.stdout, /Nothing to do: every director matches the file\./);
       assert.match(again.stdout, /director2: bird\.conf unchanged/);
 
+      // status: both directors announce the VIP over an Established session.
+      const status = await lvsctl(['status', file, ...cli.trustArgs()]);
+      assert.equal(status.code, 0, `${status.stdout}\n${status.stderr}`);
+      assert.match(status.stdout, /^ {2}active-active · 2 of 2 announcing$/m, status.stdout);
+      for (const d of DIRECTORS) assert.match(status.stdout, new RegExp(`^ {4}${d} +announcing 10\\.116\\.0\\.202 · BGP Established$`, 'm'), status.stdout);
+
       // Withdrawal and consistency: director2's link down → the router drops its next hop after the hold
       // time (6 s); every request after that succeeds, and each fixed source port reaches the same real
       // server through director alone as it did through either director (mh with the same table everywhere).
@@ -101,6 +107,15 @@ describe('active/active directors behind ECMP on the lab (lab-ecmp)', { skip }, 
         withdrawnAfter = Number((await poll).trim()) - t0;
         assert.match(await labRun('router', `ip route show ${VIP}`), /^10\.116\.0\.202 via 10\.116\.0\.10 dev eth0/);
         alone = await byPort();
+        // status: director2's session is down and its VIP withdrawn (read over SSH, which does not use eth0).
+        const down = await lvsctl(['status', file, '--json', ...cli.trustArgs()]);
+        const json = JSON.parse(down.stdout) as { clusters: { announce?: { announcingDirectors: number; directors: { host: string; withdrawn: string[]; sessions: { bgpState?: string }[] }[] } }[] };
+        const announce = json.clusters[0].announce;
+        assert.ok(announce, down.stdout);
+        assert.equal(announce.announcingDirectors, 1, down.stdout);
+        const d2 = announce.directors.find((d) => d.host === 'director2');
+        assert.deepEqual(d2?.withdrawn, [VIP], down.stdout);
+        assert.notEqual(d2?.sessions[0]?.bgpState, 'Established', down.stdout);
       } finally {
         await labRun('director2', `ip link set eth0 up && ip route replace default via ${LAB_ADDR.routerLan}`);
       }
