@@ -116,6 +116,12 @@ describe('active/active directors behind ECMP on the lab (lab-ecmp)', { skip }, 
         const d2 = announce.directors.find((d) => d.host === 'director2');
         assert.deepEqual(d2?.withdrawn, [VIP], down.stdout);
         assert.notEqual(d2?.sessions[0]?.bgpState, 'Established', down.stdout);
+        // doctor: director2's session is down (and director's is not).
+        const doctor = await lvsctl(['doctor', file, '--no-persist', '--json', ...cli.trustArgs()]);
+        assert.equal(doctor.code, 1, doctor.stdout);
+        const bgp = (JSON.parse(doctor.stdout) as { findings: { host: string; code: string; title: string }[] }).findings.filter((f) => f.code.startsWith('bgp-') || f.code.startsWith('aa-'));
+        assert.deepEqual(bgp.map((f) => [f.host, f.code]), [['director2', 'bgp-session-down']], doctor.stdout);
+        assert.match(bgp[0].title, /^BGP session lvs_peer1 to 10\.116\.0\.1 is (Idle|Active|Connect)/);
       } finally {
         await labRun('director2', `ip link set eth0 up && ip route replace default via ${LAB_ADDR.routerLan}`);
       }
