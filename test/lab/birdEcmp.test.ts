@@ -82,6 +82,11 @@ describe('active/active directors behind ECMP on the lab (lab-ecmp)', { skip }, 
       assert.match(again.stdout, /Nothing to do: every director matches the file\./);
       assert.match(again.stdout, /director2: bird\.conf unchanged/);
 
+      // plan: nothing to do on either side (IPVS and bird.conf).
+      const plan = await lvsctl(['plan', file, '--detailed-exitcode', ...cli.trustArgs()]);
+      assert.equal(plan.code, 0, `${plan.stdout}\n${plan.stderr}`);
+      for (const d of DIRECTORS) assert.match(plan.stdout, new RegExp(`^${d}: \\(BIRD\\)\n {2}= /etc/bird/bird\\.conf matches the file$`, 'm'), plan.stdout);
+
       // status: both directors announce the VIP over an Established session.
       const status = await lvsctl(['status', file, ...cli.trustArgs()]);
       assert.equal(status.code, 0, `${status.stdout}\n${status.stderr}`);
