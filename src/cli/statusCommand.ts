@@ -3,7 +3,9 @@
  * director its VRRP role (MASTER / BACKUP / FAULT), priority, the VIPs it holds or the master it hears; per
  * real server each director's checker verdict and whether its IPVS table has it (one exec per director:
  * src/core/keepalived/keepalivedStatusRead.ts). For `engine: ipvsadm`: which directors answer and how their
- * tables drift from the file (the Clusters tree's view, src/core/operations/clusterLiveView.ts).
+ * tables drift from the file (the Clusters tree's view, src/core/operations/clusterLiveView.ts); for
+ * `mode: active-active` also per director the VIPs announced or withdrawn and the BGP sessions
+ * (src/core/bird/birdAnnounceStatus.ts, one more exec per director).
  *
  * SSH: the CLI's shared session (sshSession.ts). Read-only: nothing is changed on any host.
  */
