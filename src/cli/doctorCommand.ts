@@ -10,7 +10,8 @@ const USAGE = `Usage: lvsctl doctor FILE [--cluster NAME] [--json] [--no-persist
 Checks every host of a cluster, read-only: ipvsadm and the ip_vs module on directors; the preparation
 lvsctl prepare would make (VIPs, sysctls, modules, tunnels, persistence files, NAT routes); iptables and
 nftables rules dropping traffic to VIP:port; each real server accepting TCP connections from the director;
-no host but the director answering ARP for a VIP. Prints each finding with host, what is wrong, why it
+no host but the director answering ARP for a VIP; for mode: active-active the BGP sessions, the exported
+VIPs, the directors' IPVS tables side by side and the scheduler (docs/scale-out.md). Prints each finding with host, what is wrong, why it
 matters and the fix.
 
 Options:

@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
+import type { BirdDirectorPlan } from '../core/bird/applyBirdCluster';
+import { birdPoolLink, planBirdCluster } from '../core/bird/applyBirdCluster';
+import { birdPlanJson, birdPlanText } from '../core/bird/birdPlanText';
 import { formatDiagnostic, hasErrors } from '../core/diagnostics';
 import { parseRules } from '../core/ipvs/rulesParser';
 import type { DirectorPreview } from '../core/operations/directorPreview';
@@ -48,6 +51,7 @@ export const planCommand: CliCommand = {
     if (loaded.cluster.engine === 'keepalived') return keepalivedPlan(loaded, { file: positionals[0], json: values.json ?? false, detailedExitcode: values['detailed-exitcode'] ?? false, ...(values['trust-store'] !== undefined ? { trustStore: values['trust-store'] } : {}), ...(values.live !== undefined ? { live: values.live } : {}) }, io);
 
     let previews: DirectorPreview[];
+    let bird: BirdDirectorPlan[] = [];
     if (values.live !== undefined) {
       let text: string;
       try {
@@ -67,17 +71,26 @@ export const planCommand: CliCommand = {
       const { pool } = openSshSession(loaded.model, values['trust-store'] !== undefined ? { trustStore: values['trust-store'] } : {});
       try {
         previews = await previewDirectors(pool, loaded, false);
+        // mode: active-active — each director's bird.conf, live ↔ rendered.
+        if (loaded.cluster.mode === 'active-active' && loaded.cluster.bgp) bird = await planBirdCluster((h) => birdPoolLink(pool, h), loaded.model, loaded.cluster.name, basename(positionals[0]));
       } finally {
         pool.close();
       }
     }
-    if (values.json) io.stdout.write(`${JSON.stringify({ directors: previews.map(previewJson) }, null, 2)}\n`);
-    else for (const p of previews) io.stdout.write(previewText(p));
+    if (values.json) io.stdout.write(`${JSON.stringify({ directors: previews.map(previewJson), ...(bird.length > 0 ? { bird: bird.map(birdPlanJson) } : {}) }, null, 2)}\n`);
+    else {
+      for (const p of previews) io.stdout.write(previewText(p));
+      for (const b of bird) io.stdout.write(birdPlanText(b));
+    }
     if (previews.some((p) => p.error !== undefined || p.kernel !== undefined)) {
       for (const p of previews) if (p.error !== undefined && values.json) io.stderr.write(`lvsctl plan: ${p.host}: ${p.error}\n`);
       for (const p of previews) for (const k of p.kernel ?? []) if (values.json) io.stderr.write(`lvsctl plan: ${p.host}: ${k.message}\n`);
       return 4;
     }
-    return values['detailed-exitcode'] && previews.some(previewHasChanges) ? 3 : 0;
+    if (bird.some((b) => b.error !== undefined)) {
+      if (values.json) for (const b of bird) if (b.error !== undefined) io.stderr.write(`lvsctl plan: ${b.host}: ${b.error}\n`);
+      return 4;
+    }
+    return values['detailed-exitcode'] && (previews.some(previewHasChanges) || bird.some((b) => b.changes)) ? 3 : 0;
   },
 };

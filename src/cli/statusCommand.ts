@@ -3,12 +3,16 @@
  * director its VRRP role (MASTER / BACKUP / FAULT), priority, the VIPs it holds or the master it hears; per
  * real server each director's checker verdict and whether its IPVS table has it (one exec per director:
  * src/core/keepalived/keepalivedStatusRead.ts). For `engine: ipvsadm`: which directors answer and how their
- * tables drift from the file (the Clusters tree's view, src/core/operations/clusterLiveView.ts).
+ * tables drift from the file (the Clusters tree's view, src/core/operations/clusterLiveView.ts); for
+ * `mode: active-active` also per director the VIPs announced or withdrawn and the BGP sessions
+ * (src/core/bird/birdAnnounceStatus.ts, one more exec per director).
  *
  * SSH: the CLI's shared session (sshSession.ts). Read-only: nothing is changed on any host.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { AnnounceClusterStatus } from '../core/bird/birdAnnounceStatus';
+import { clusterAnnounceText, directorAnnounceText, readAnnounceCluster } from '../core/bird/birdAnnounceStatus';
 import type { KeepalivedClusterStatus, ServerVerdict } from '../core/keepalived/keepalivedClusterStatus';
 import { readKeepalivedCluster } from '../core/keepalived/keepalivedClusterStatus';
 import { readKeepalivedStatus } from '../core/keepalived/keepalivedStatusRead';
@@ -34,6 +38,9 @@ one exec per director, and changes nothing:
                        and whether the director's IPVS table has it. Read from keepalived's own data
                        dumps (keepalived --signum=DATA).
   engine: ipvsadm      which directors answer, and how each one's table differs from the file.
+  mode: active-active  also, per director, the VIPs it announces over BGP or has withdrawn and
+                       each BGP session's state with BIRD's last error (birdc show protocols all,
+                       show route export; one more exec per director).
 
 Options:
   --cluster NAME       one cluster only
@@ -45,7 +52,7 @@ keepalived not running), 2 wrong usage or unreadable FILE.`;
 
 type ClusterReport =
   | { engine: 'keepalived'; status: KeepalivedClusterStatus }
-  | { engine: 'ipvsadm'; view: ClusterLiveView };
+  | { engine: 'ipvsadm'; view: ClusterLiveView; announce?: AnnounceClusterStatus };
 
 function time(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
@@ -108,6 +115,14 @@ export function ipvsadmStatusText(v: ClusterLiveView, loaded: LoadedCluster): st
   return `${lines.join('\n')}\n`;
 }
 
+/** The announcing state of an active-active cluster (exported for the tests). */
+export function announceStatusText(s: AnnounceClusterStatus): string {
+  const lines = [`  ${clusterAnnounceText(s)}`];
+  const width = Math.max(...s.directors.map((d) => d.host.length));
+  for (const d of s.directors) lines.push(`    ${d.host.padEnd(width)}  ${directorAnnounceText(d)}`);
+  return `${lines.join('\n')}\n`;
+}
+
 function reportJson(r: ClusterReport): unknown {
   if (r.engine === 'keepalived') return { engine: 'keepalived', ...r.status };
   const v = r.view;
@@ -115,11 +130,13 @@ function reportJson(r: ClusterReport): unknown {
     engine: 'ipvsadm', cluster: v.cluster, directors: v.directors, reachable: v.reachable, drift: v.drift,
     services: [...v.services].map(([service, s]) => ({ service, ...s })),
     servers: [...v.servers].map(([server, s]) => ({ server, ...s })),
+    ...(r.announce ? { announce: r.announce } : {}),
   };
 }
 
 function unreadable(r: ClusterReport): number {
-  return r.engine === 'keepalived' ? r.status.directors.filter((d) => d.role === undefined).length : r.view.directors.filter((d) => !d.reachable).length;
+  if (r.engine === 'keepalived') return r.status.directors.filter((d) => d.role === undefined).length;
+  return r.view.directors.filter((d) => !d.reachable).length + (r.announce?.directors.filter((d) => d.error !== undefined).length ?? 0);
 }
 
 /** FILE's clusters: `--cluster NAME`, else every one. A number is the exit code of a file that cannot be used. */
@@ -165,14 +182,22 @@ export const statusCommand: CliCommand = {
       const read = (host: string): ReturnType<typeof readKeepalivedStatus> => readKeepalivedStatus((h, c) => session.run(h, c), host);
       for (const loaded of clusters) {
         if (loaded.cluster.engine === 'keepalived') reports.push({ engine: 'keepalived', status: await readKeepalivedCluster(read, loaded.cluster) });
-        else reports.push({ engine: 'ipvsadm', view: clusterLiveView(loaded, await previewDirectors(session.pool, loaded)) });
+        else {
+          const view = clusterLiveView(loaded, await previewDirectors(session.pool, loaded));
+          if (loaded.cluster.mode === 'active-active' && loaded.cluster.bgp) reports.push({ engine: 'ipvsadm', view, announce: await readAnnounceCluster((h, c) => session.run(h, c), loaded.cluster) });
+          else reports.push({ engine: 'ipvsadm', view });
+        }
       }
     } finally {
       session.close();
     }
     if (values.json) io.stdout.write(`${JSON.stringify({ clusters: reports.map(reportJson) }, null, 2)}\n`);
     else {
-      reports.forEach((r, i) => io.stdout.write(r.engine === 'keepalived' ? keepalivedStatusText(r.status) : ipvsadmStatusText(r.view, clusters[i])));
+      reports.forEach((r, i) => {
+        if (r.engine === 'keepalived') { io.stdout.write(keepalivedStatusText(r.status)); return; }
+        io.stdout.write(ipvsadmStatusText(r.view, clusters[i]));
+        if (r.announce) io.stdout.write(announceStatusText(r.announce));
+      });
     }
     return reports.some((r) => unreadable(r) > 0) ? 1 : 0;
   },

@@ -82,6 +82,17 @@ describe('active/active directors behind ECMP on the lab (lab-ecmp)', { skip }, 
       assert.match(again.stdout, /Nothing to do: every director matches the file\./);
       assert.match(again.stdout, /director2: bird\.conf unchanged/);
 
+      // plan: nothing to do on either side (IPVS and bird.conf).
+      const plan = await lvsctl(['plan', file, '--detailed-exitcode', ...cli.trustArgs()]);
+      assert.equal(plan.code, 0, `${plan.stdout}\n${plan.stderr}`);
+      for (const d of DIRECTORS) assert.match(plan.stdout, new RegExp(`^${d}: \\(BIRD\\)\n {2}= /etc/bird/bird\\.conf matches the file$`, 'm'), plan.stdout);
+
+      // status: both directors announce the VIP over an Established session.
+      const status = await lvsctl(['status', file, ...cli.trustArgs()]);
+      assert.equal(status.code, 0, `${status.stdout}\n${status.stderr}`);
+      assert.match(status.stdout, /^ {2}active-active · 2 of 2 announcing$/m, status.stdout);
+      for (const d of DIRECTORS) assert.match(status.stdout, new RegExp(`^ {4}${d} +announcing 10\\.116\\.0\\.202 · BGP Established$`, 'm'), status.stdout);
+
       // Withdrawal and consistency: director2's link down → the router drops its next hop after the hold
       // time (6 s); every request after that succeeds, and each fixed source port reaches the same real
       // server through director alone as it did through either director (mh with the same table everywhere).
@@ -101,6 +112,21 @@ describe('active/active directors behind ECMP on the lab (lab-ecmp)', { skip }, 
         withdrawnAfter = Number((await poll).trim()) - t0;
         assert.match(await labRun('router', `ip route show ${VIP}`), /^10\.116\.0\.202 via 10\.116\.0\.10 dev eth0/);
         alone = await byPort();
+        // status: director2's session is down and its VIP withdrawn (read over SSH, which does not use eth0).
+        const down = await lvsctl(['status', file, '--json', ...cli.trustArgs()]);
+        const json = JSON.parse(down.stdout) as { clusters: { announce?: { announcingDirectors: number; directors: { host: string; withdrawn: string[]; sessions: { bgpState?: string }[] }[] } }[] };
+        const announce = json.clusters[0].announce;
+        assert.ok(announce, down.stdout);
+        assert.equal(announce.announcingDirectors, 1, down.stdout);
+        const d2 = announce.directors.find((d) => d.host === 'director2');
+        assert.deepEqual(d2?.withdrawn, [VIP], down.stdout);
+        assert.notEqual(d2?.sessions[0]?.bgpState, 'Established', down.stdout);
+        // doctor: director2's session is down (and director's is not).
+        const doctor = await lvsctl(['doctor', file, '--no-persist', '--json', ...cli.trustArgs()]);
+        assert.equal(doctor.code, 1, doctor.stdout);
+        const bgp = (JSON.parse(doctor.stdout) as { findings: { host: string; code: string; title: string }[] }).findings.filter((f) => f.code.startsWith('bgp-') || f.code.startsWith('aa-'));
+        assert.deepEqual(bgp.map((f) => [f.host, f.code]), [['director2', 'bgp-session-down']], doctor.stdout);
+        assert.match(bgp[0].title, /^BGP session lvs_peer1 to 10\.116\.0\.1 is (Idle|Active|Connect)/);
       } finally {
         await labRun('director2', `ip link set eth0 up && ip route replace default via ${LAB_ADDR.routerLan}`);
       }

@@ -3,7 +3,8 @@
  * the firewall listings, TCP probes and ARP probes added), and turns what it sees into findings: tools and
  * modules, the preparation (hostprep's own decision: a non-empty plan is a finding), packet filter rules
  * dropping VIP:port, real servers not answering from the director, other hosts answering ARP for the VIP;
- * for a keepalived cluster also keepalived itself on every director (keepalivedDoctor.ts).
+ * for a keepalived cluster also keepalived itself on every director (keepalivedDoctor.ts); for an active-active
+ * cluster the BGP sessions, the exported VIPs and the directors' tables side by side (bgpDoctor.ts).
  */
 import type { ClusterFile } from '../clusterFile/types';
 import { runOnHosts } from '../ssh/runOnHosts';
@@ -24,6 +25,9 @@ import type { KernelInfo } from '../apply/kernelSupport';
 import { keepalivedLiveCommand } from '../keepalived/keepalivedRemote';
 import { keepalivedFindings, keepalivedProbeCommand } from './keepalivedDoctor';
 import type { KeepalivedDirectorRead } from './keepalivedDoctor';
+import { readAnnounceCluster } from '../bird/birdAnnounceStatus';
+import { liveStateCommand } from '../apply/liveState';
+import { announceFindings, schedulerFindings, tableFindings } from './bgpDoctor';
 
 export interface DoctorOptions extends PlanOptions {
   concurrency?: number;
@@ -181,7 +185,18 @@ export async function runDoctor(run: HostRunner, file: ClusterFile, clusterName:
   const findings = outcomes.flatMap((o): Finding[] => o.ok ? o.value : [unreachable(o.host, o.error)]);
   // A director unreachable for both reads is reported once.
   for (const [host, err] of kaUnread) if (!findings.some((f) => f.host === host && f.code === 'unreachable')) findings.push(unreachable(host, err));
-  return [...findings, ...keepalivedFindings(file, clusterName, kaReads)];
+  return [...findings, ...keepalivedFindings(file, clusterName, kaReads), ...(cluster ? await activeActiveFindings(run, file, cluster, findings) : [])];
+}
+
+/** BGP and the directors' tables of an active-active cluster (two more execs per reachable director). */
+async function activeActiveFindings(run: HostRunner, file: ClusterFile, cluster: ClusterFile['clusters'][number], found: readonly Finding[]): Promise<Finding[]> {
+  if (cluster.mode !== 'active-active' || !cluster.bgp) return [];
+  const desired = desiredTable(file, cluster.name);
+  const unreachable = new Set(found.filter((f) => f.code === 'unreachable').map((f) => f.host));
+  const reachable = { ...cluster, directors: cluster.directors.filter((d) => !unreachable.has(d.host)) };
+  const announce = await readAnnounceCluster(run, reachable);
+  const tables = await runOnHosts(reachable.directors.map((d) => d.host), async (host) => ({ host, table: (await run(host, liveStateCommand(cluster.name))).table }));
+  return [...announceFindings(announce), ...tableFindings(cluster, desired, tables.flatMap((t) => t.ok ? [t.value] : [])), ...schedulerFindings(cluster, desired)];
 }
 
 /** The services of the cluster a director's kernel cannot hold (the same check as plan/apply). Pure. */
