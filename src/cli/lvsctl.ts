@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { UsageError } from './cliIo';
 import type { CliCommand, CliIo } from './cliIo';
 import { doctorCommand } from './doctorCommand';
+import { failoverCommand } from './failoverCommand';
 import { importCommand } from './importCommand';
 import { prepareCommand } from './prepareCommand';
 import { applyCommand } from './applyCommand';
@@ -16,7 +17,7 @@ import { statsCommand } from './statsCommand';
 import { statusCommand } from './statusCommand';
 import { validateCommand } from './validateCommand';
 
-const COMMANDS: readonly CliCommand[] = [validateCommand, renderCommand, planCommand, applyCommand, statusCommand, statsCommand, prepareCommand, doctorCommand, importCommand];
+const COMMANDS: readonly CliCommand[] = [validateCommand, renderCommand, planCommand, applyCommand, statusCommand, failoverCommand, statsCommand, prepareCommand, doctorCommand, importCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

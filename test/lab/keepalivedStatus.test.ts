@@ -2,7 +2,8 @@
  * `lvsctl status` against the lab's real keepalived (lab-ha of lab/out/lvs-ha.yaml, applied with lvsctl):
  * after the apply director is MASTER holding the VIP and director2 BACKUP, rs1 and rs2 up on both; rs1's web
  * server stopped → rs1 DOWN (HTTP_GET / failed, out of the table) on both; director's link down → director2
- * MASTER, director FAULT; keepalived stopped on director2 → exit 1 with an error naming director2 and the
+ * MASTER, director FAULT; lvsctl failover --to director2 → roles swapped, curls answered, --release → director
+ * MASTER again; keepalived stopped on director2 → exit 1 with an error naming director2 and the
  * command. Every wait is a bounded count of status reads.
  */
 import assert from 'node:assert/strict';
@@ -99,6 +100,25 @@ describe('lvsctl status on the lab (lab-ha, keepalived)', { skip }, () => {
           await labRun('director', `ip link set eth0 up && ip route replace default via ${LAB_ADDR.routerLan}`);
         }
         await until('director MASTER again (preempt)', (j) => roles(j) === 'director=MASTER director2=BACKUP');
+      });
+
+      await t.test('lvsctl failover --to director2: roles swap, the client is still answered; --release: director MASTER again', async () => {
+        const curls = async (): Promise<string[]> => (await labRun('client', `for i in $(seq 10); do curl -s -m 3 http://${VIP}/ >/dev/null && echo OK || echo FAIL; done`)).trim().split('\n');
+        const to = await lvsctl(['failover', file, '--to', 'director2', '--yes', ...cli.trustArgs()]);
+        assert.equal(to.code, 0, `${to.stdout}\n${to.stderr}`);
+        assert.match(to.stdout, /^director2 becomes MASTER of VIP 10\.116\.0\.201 of cluster lab-ha \(priority 140 \+ 11\); director gives it up\.$/m);
+        assert.match(to.stdout, /^director2 is MASTER of cluster lab-ha and holds 10\.116\.0\.201\.$/m);
+        const s = (await status()).json;
+        assert.equal(roles(s), 'director=BACKUP director2=MASTER');
+        assert.deepEqual(s.clusters[0].directors[1].heldVips, [VIP]);
+        assert.deepEqual(s.clusters[0].directors[0].heldVips, []);
+        assert.equal(await labRun('director2', 'cat /etc/keepalived/lvsctl-failover.lab-ha'), '11\n');
+        assert.deepEqual(await curls(), Array(10).fill('OK'));
+        const back = await lvsctl(['failover', file, '--release', '--yes', ...cli.trustArgs()]);
+        assert.equal(back.code, 0, `${back.stdout}\n${back.stderr}`);
+        assert.match(back.stdout, /^director is MASTER of cluster lab-ha and holds 10\.116\.0\.201\.$/m);
+        assert.equal(roles((await status()).json), 'director=MASTER director2=BACKUP');
+        assert.deepEqual(await curls(), Array(10).fill('OK'));
       });
 
       await t.test('a file with an ipvsadm cluster too: every cluster, each by its engine', async () => {

@@ -23,6 +23,12 @@ global_defs {
     router_id director
 }
 
+vrrp_track_file lvsctl_failover_lab-ha {
+    file /etc/keepalived/lvsctl-failover.lab-ha
+    weight 1
+    init_file 0
+}
+
 vrrp_instance lab-ha {
     state BACKUP
     interface eth0
@@ -30,6 +36,9 @@ vrrp_instance lab-ha {
     priority 150
     advert_int 1
     version 3
+    track_file {
+        lvsctl_failover_lab-ha
+    }
     unicast_src_ip 10.116.0.10
     unicast_peer {
         10.116.0.13

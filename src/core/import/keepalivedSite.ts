@@ -69,6 +69,8 @@ class SiteReader implements SiteNotes {
       case 'global_defs': return this.globalDefs(n);
       case 'vrrp_instance': return this.instance(n);
       case 'virtual_server': return this.virtualServer(n);
+      // lvsctl's own failover track file (renderKeepalivedConf.ts): the render writes it again.
+      case 'vrrp_track_file': if (n.args[0]?.text.startsWith('lvsctl_failover_')) return; return this.lost(n, 'the configuration');
       case 'vrrp_script': return this.lost(n, 'the configuration', 'VRRP tracking scripts are not part of the cluster file (docs/ha.md: never rendered)');
       case 'vrrp_sync_group': return this.lost(n, 'the configuration', 'sync groups are not part of the cluster file (one VRRP instance per cluster)');
       case 'virtual_server_group': return this.lost(n, 'the configuration', 'virtual_server_group is not part of the cluster file: list its addresses as services');
@@ -136,6 +138,11 @@ class SiteReader implements SiteNotes {
         case 'virtual_ipaddress_excluded': for (const c of n.block?.children ?? []) this.vip(c, inst.excluded, where); break;
         case 'lvs_sync_daemon_interface': if (a[0] !== undefined) this.site.syncDaemon = { interface: a[0], instance: inst.name }; break;
         case 'authentication': this.lost(n, where, 'VRRP authentication is not part of the cluster file (VRRPv3 has none; secrets never go in the file): the rendered instance has no authentication'); break;
+        case 'track_file': {
+          const lvsctlOnly = (n.block?.children ?? []).every((c) => c.keyword.text === `lvsctl_failover_${inst.name}` && c.args.length === 0);
+          if (!lvsctlOnly) this.lost(n, where, 'tracking is not part of the cluster file (docs/ha.md: never rendered)');
+          break;
+        }
         default:
           if (/^notify/.test(n.keyword.text)) this.lost(n, where, 'notify scripts are not part of the cluster file (docs/ha.md: never rendered)');
           else if (/^track_/.test(n.keyword.text)) this.lost(n, where, 'tracking is not part of the cluster file (docs/ha.md: never rendered)');

@@ -12,6 +12,7 @@ import { canonicalSchedFlags } from '../clusterFile/desiredTable';
 import type { Range } from '../diagnostics';
 import type { ClusterFile, ClusterSpec, DirectorSpec, HealthCheckSpec, HostSpec, RealServerSpec, ServiceSpec } from '../clusterFile/types';
 import type { AddressFamily, ForwardingMethod } from '../ipvs/types';
+import { failoverTrackFile, failoverTrackName } from './keepalivedFailover';
 import { headerLines } from './keepalivedHeader';
 import { kaSeconds, kaWord } from './keepalivedWords';
 
@@ -132,7 +133,16 @@ export function renderKeepalivedConfLines(input: KeepalivedRenderInput): MappedK
     }
   });
   w.raw('');
-  w.within({ range: cluster.range, what: `cluster ${cluster.name} (its vrrp settings)` }, () => renderVrrpInstance(w, cluster, director, hosts));
+  w.within({ range: cluster.range, what: `cluster ${cluster.name} (its vrrp settings)` }, () => {
+    // lvsctl failover writes a number into this file; keepalived adds it to the priority (inotify, no reload).
+    w.block(['vrrp_track_file', failoverTrackName(cluster.name)], () => {
+      w.line('file', failoverTrackFile(cluster.name));
+      w.line('weight', 1);
+      w.line('init_file', 0);
+    });
+    w.raw('');
+    renderVrrpInstance(w, cluster, director, hosts);
+  });
   for (const service of cluster.services) {
     w.raw('');
     w.within({ range: service.range, what: serviceWhat(service) }, () => renderVirtualServer(w, service));
@@ -168,6 +178,7 @@ function renderVrrpInstance(w: ConfWriter, cluster: ClusterSpec, director: Direc
     if (!vrrp.preempt) w.line('nopreempt');
     else if (vrrp.preemptDelay !== undefined) w.line('preempt_delay', kaSeconds(vrrp.preemptDelay));
     if (vrrp.accept) w.line('accept');
+    w.block(['track_file'], () => w.line(failoverTrackName(cluster.name)));
     const peers = cluster.directors.filter((d) => d.host !== director.host)
       .map((d) => ({ h: hosts.get(d.host), addr: hosts.get(d.host)?.addresses.find((a) => familyOf(a) === family) }))
       .filter((p): p is { h: HostSpec; addr: string } => p.h !== undefined && p.addr !== undefined);
