@@ -119,13 +119,13 @@ describe('keepalived doctor findings', () => {
   });
 
   it('keepalived older than the rendered configuration needs (the keyword table\'s releases) → keepalived-too-old', () => {
-    // The lab-ha rendering uses `retry` (keepalived 1.4.0; older releases spell it nb_get_retry).
-    assert.deepEqual(neededVersion(conf('director')), { version: '1.4.0', keyword: 'retry' });
+    // The lab-ha rendering uses vrrp_track_file (keepalived 2.0.0: lvsctl failover's track file).
+    assert.deepEqual(neededVersion(conf('director')), { version: '2.0.0', keyword: 'vrrp_track_file' });
     const old = read('director', { addresses: VIP_ON_ETH0 });
     old.probe.version = '1.3.5';
     const f = keepalivedFindings(model, 'lab-ha', [old, read('director2')]);
     assert.deepEqual(f.map((x) => `${x.host} ${x.code}`), ['director keepalived-too-old']);
-    assert.match(f[0].title, /^keepalived 1\.3\.5 is older than the configuration needs \(retry: keepalived 1\.4\.0\)$/);
+    assert.match(f[0].title, /^keepalived 1\.3\.5 is older than the configuration needs \(vrrp_track_file: keepalived 2\.0\.0\)$/);
     const current = read('director', { addresses: VIP_ON_ETH0 });
     current.probe.version = '2.2.7';
     assert.deepEqual(codes([current, read('director2')]), []);
