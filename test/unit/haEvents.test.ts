@@ -10,7 +10,8 @@ import { validateClusterFile } from '../../src/core/clusterFile/validate';
 import { keepalivedClusterStatus, type KeepalivedClusterStatus } from '../../src/core/keepalived/keepalivedClusterStatus';
 import { CHECK_DUMP, parseKeepalivedReading, VRRP_DUMP, type RunningReading } from '../../src/core/keepalived/keepalivedStatusRead';
 import { HaEventLog, haTimelineText } from '../../src/core/stats/haEventLog';
-import { clusterVips, deriveHaEvents, type HaEvent } from '../../src/core/stats/haEvents';
+import { clusterVips } from '../../src/core/clusterFile/clusterVips';
+import { deriveHaEvents, type HaEvent } from '../../src/core/stats/haEvents';
 import { LAB_HA } from '../builders/keepalivedFiles';
 
 const dir = [join(__dirname, '..', '..', '..'), process.cwd()].map((r) => join(r, 'test', 'fixtures', 'keepalived', 'status')).find((p) => existsSync(p)) ?? '';

@@ -8,6 +8,7 @@
  * included) are read for keepalived's known pitfalls: `vrrp_strict` without `accept` (the master drops what
  * is sent to its VIPs), equal priorities in one VRRP instance, the connection-sync daemon on one side only.
  */
+import { clusterVips } from '../clusterFile/clusterVips';
 import type { ClusterFile, ClusterSpec } from '../clusterFile/types';
 import { splitSections } from '../apply/liveState';
 import { compareKeepalivedTable, vipHolders } from '../keepalived/applyKeepalivedCluster';
@@ -195,7 +196,7 @@ export function keepalivedFindings(file: ClusterFile, clusterName: string, reads
   if (reads.length !== cluster.directors.length || reads.length === 0) return out;
   const { holders, partial } = vipHolders(cluster, new Map(reads.map((r) => [r.host, r.live])));
   const all = cluster.directors.map((d) => d.host).join(', ');
-  const vips = [...new Set(cluster.services.map((s) => s.vip).filter((v): v is string => v !== undefined))].join(', ');
+  const vips = clusterVips(cluster).join(', ');
   if (holders.length > 1) {
     out.push({ severity: 'error', host: all, code: 'vip-split-brain', title: `${vips} held by ${holders.join(' and ')} at once`,
       why: 'each believes it is the VRRP master: their adverts do not reach each other, so both answer ARP for the VIP and clients\' flows split between them',

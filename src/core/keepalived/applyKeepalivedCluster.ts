@@ -16,6 +16,7 @@
 
 import type { HeldLock } from '../apply/remoteLock';
 import { acquireLock, lockSpec } from '../apply/remoteLock';
+import { clusterVips } from '../clusterFile/clusterVips';
 import type { ClusterFile, ClusterSpec, RealServerSpec } from '../clusterFile/types';
 import { realServerKeyString, serviceKeyString } from '../ipvs/types';
 import type { IpvsTable } from '../ipvs/types';
@@ -120,7 +121,7 @@ export function compareKeepalivedTable(cluster: ClusterSpec, live: IpvsTable): {
 
 /** The directors whose interfaces hold any VIP of the cluster, and whether some hold only part of them. */
 export function vipHolders(cluster: ClusterSpec, lives: ReadonlyMap<string, KeepalivedLive>): { holders: string[]; partial: string[] } {
-  const vips = [...new Set(cluster.services.map((s) => s.vip).filter((v): v is string => v !== undefined))];
+  const vips = clusterVips(cluster);
   const holders: string[] = [];
   const partial: string[] = [];
   for (const [host, live] of lives) {
@@ -221,7 +222,7 @@ export async function applyKeepalivedCluster(link: (host: string) => KeepalivedL
     // 2. Swap and reload. A director that carries the VIPs without keepalived (the cluster moves from the
     // ipvsadm engine) gets them on lo too until the read back: keepalived deletes them from the interface when it
     // starts and adds them back only once it is master (the master-down interval), and the VIP must keep answering.
-    const vips = [...new Set(cluster.services.map((s) => s.vip).filter((v): v is string => v !== undefined))];
+    const vips = clusterVips(cluster);
     for (const p of changing) {
       const held = vips.filter((v) => p.live?.addresses.some((a) => a.address === v && a.dev !== 'lo'));
       if (!p.notRunning || held.length === 0) continue;

@@ -6,6 +6,7 @@
  * keepalived's own election (preemption), the others give the VIPs up. Release writes 0 everywhere: the
  * configured priorities elect again.
  */
+import { clusterVips } from '../clusterFile/clusterVips';
 import type { ClusterSpec } from '../clusterFile/types';
 import type { RemoteCommand } from '../ssh/remoteCommand';
 import type { KeepalivedClusterStatus } from './keepalivedClusterStatus';
@@ -36,12 +37,6 @@ export interface FailoverPlan {
   vips: string[];
   /** What will happen, in one sentence (for the confirmation). */
   effect: string;
-}
-
-function clusterVips(cluster: ClusterSpec): string[] {
-  const vips: string[] = [];
-  for (const s of cluster.services) if (s.vip !== undefined && !vips.includes(s.vip)) vips.push(s.vip);
-  return vips;
 }
 
 /** The priority a director is configured with (the rendered `priority`). */

@@ -8,6 +8,7 @@
  * authentication (VRRPv3 has none; secrets never come from the cluster file).
  */
 
+import { clusterVips } from '../clusterFile/clusterVips';
 import { canonicalSchedFlags } from '../clusterFile/desiredTable';
 import type { Range } from '../diagnostics';
 import type { ClusterFile, ClusterSpec, DirectorSpec, HealthCheckSpec, HostSpec, RealServerSpec, ServiceSpec } from '../clusterFile/types';
@@ -192,8 +193,7 @@ function renderVrrpInstance(w: ConfWriter, cluster: ClusterSpec, director: Direc
         for (const p of peers) w.within({ range: p.h.range, what: `host ${p.h.name} (its address)` }, () => w.line(kaWord(p.addr)));
       });
     }
-    const vips: string[] = [];
-    for (const s of cluster.services) if (s.vip !== undefined && !vips.includes(s.vip)) vips.push(s.vip);
+    const vips = clusterVips(cluster);
     const vipLine = (vip: string): void => {
       const f = familyOf(vip);
       const words = [`${kaWord(vip)}/${hostPrefix(f)}`, 'dev', kaWord(iface)];

@@ -5,7 +5,6 @@
  * (split brain) and its return to one holder. The first poll reports only what is already wrong, so a panel
  * opened on a broken cluster says so at once.
  */
-import type { ClusterSpec } from '../clusterFile/types';
 import type { KeepalivedClusterStatus } from '../keepalived/keepalivedClusterStatus';
 
 export type HaEventKind = 'failover' | 'server-down' | 'server-up' | 'vip-none' | 'vip-split' | 'vip-one';
@@ -16,13 +15,6 @@ export interface HaEvent {
   kind: HaEventKind;
   /** e.g. `master changed from director to director2`, `rs1 down on director: HTTP_GET / failed`. */
   text: string;
-}
-
-/** The VIPs the cluster file gives its services (fwmark services have none), each once, in the file's order. */
-export function clusterVips(cluster: ClusterSpec): string[] {
-  const vips: string[] = [];
-  for (const s of cluster.services) if (s.vip !== undefined && !vips.includes(s.vip)) vips.push(s.vip);
-  return vips;
 }
 
 type VipHolding = 'none' | 'one' | 'split' | 'unread';
