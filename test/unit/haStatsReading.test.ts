@@ -3,15 +3,13 @@
  * (src/core/stats/haStatsReading.ts), on the lab's real keepalived dumps and the ipvs fixtures.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CHECK_DUMP, VRRP_DUMP } from '../../src/core/keepalived/keepalivedStatusRead';
 import type { RemoteCommand } from '../../src/core/ssh/remoteCommand';
 import { haStatsReadingCommand, parseHaStatsReading, type HaStatsReading } from '../../src/core/stats/haStatsReading';
-import { drOutput, IPVS_FIXTURES as FIX } from '../support/statsReadingText';
+import { drOutput, runWithFakeIpvsadm } from '../support/statsReadingText';
 
 const dir = [join(__dirname, '..', '..', '..'), process.cwd()].map((r) => join(r, 'test', 'fixtures', 'keepalived', 'status')).find((p) => existsSync(p)) ?? '';
 const dump = (name: string): string => readFileSync(join(dir, name), 'utf8');
@@ -57,11 +55,8 @@ describe('keepalived director reading (counters + keepalived state, one exec)', 
 
   // The unit tier's machine runs no keepalived (its /run/keepalived.pid is absent): the real script says so.
   test('the real script run by a local sh (fake ipvsadm, no keepalived here): counters read, keepalived not running', () => {
-    const bin = mkdtempSync(join(tmpdir(), 'fake-ipvsadm-'));
-    writeFileSync(join(bin, 'ipvsadm'), `#!/bin/sh\ncase "$*" in\n*--stats*) cat '${join(FIX, 'dr', 'ipvsadm_-Ln_--stats_--exact.txt')}';;\n*--rate*) cat '${join(FIX, 'dr', 'ipvsadm_-Ln_--rate.txt')}';;\n*) cat '${join(FIX, 'dr', 'ipvsadm_-Ln.txt')}';;\nesac\n`);
-    chmodSync(join(bin, 'ipvsadm'), 0o755);
     const cmd = haStatsReadingCommand();
-    const stdout = execFileSync(cmd.argv[0], cmd.argv.slice(1), { env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: 'utf8' });
+    const stdout = runWithFakeIpvsadm(cmd.argv);
     const r = cmd.parse({ stdout, stderr: '', exitCode: 0 });
     assert.equal(r.list.table.services[0].scheduler, 'rr');
     assert.ok('error' in r.keepalived && /not running/.test(r.keepalived.error));

@@ -1,10 +1,9 @@
 /** The statistics reading: one exec running the listings in sections, and its parser (src/core/stats/statsReading.ts). */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { commandLine } from '../../src/core/ssh/remoteCommand';
 import { parseStatsReading, readingScript, splitSections, statsReadingCommand, StatsReadingError } from '../../src/core/stats/statsReading';
-import { drOutput, IPVS_FIXTURES as FIX, sectioned } from '../support/statsReadingText';
+import { drOutput, runWithFakeIpvsadm, sectioned } from '../support/statsReadingText';
 
 describe('stats reading (one exec, sectioned)', () => {
   test('the command is one sh -c script with the three listings, privileged, with a short timeout', () => {
@@ -24,15 +23,9 @@ describe('stats reading (one exec, sectioned)', () => {
     assert.match(more, /--persistent-conn/);
   });
 
-  test('the script really produces what the parser splits (run by a local sh with a fake ipvsadm)', async () => {
-    const { execFileSync } = await import('node:child_process');
-    const { mkdtempSync, writeFileSync, chmodSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'fake-ipvsadm-'));
-    writeFileSync(join(dir, 'ipvsadm'), `#!/bin/sh\ncase "$*" in\n*--stats*) cat '${join(FIX, 'dr', 'ipvsadm_-Ln_--stats_--exact.txt')}';;\n*--rate*) cat '${join(FIX, 'dr', 'ipvsadm_-Ln_--rate.txt')}';;\n*) cat '${join(FIX, 'dr', 'ipvsadm_-Ln.txt')}';;\nesac\n`);
-    chmodSync(join(dir, 'ipvsadm'), 0o755);
+  test('the script really produces what the parser splits (run by a local sh with a fake ipvsadm)', () => {
     const cmd = statsReadingCommand();
-    const stdout = execFileSync(cmd.argv[0], cmd.argv.slice(1), { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: 'utf8' });
+    const stdout = runWithFakeIpvsadm(cmd.argv);
     const r = cmd.parse({ stdout, stderr: '', exitCode: 0 });
     assert.equal(r.stats.services[0].realServers.length, 2);
     assert.equal(r.rate.services[0].counters.cps, 4);
